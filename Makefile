@@ -1,0 +1,38 @@
+# Two commands matter: `make run` (the app on the bundled catalog) and `make test` (the whole suite).
+# Each builds its own virtual environment in .venv from the pinned constraints in requirements.lock.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+RAW ?= ../shared/usda-raw
+
+.PHONY: run test lint format ingest bench datacard golden clean
+
+$(BIN)/.installed: pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade "pip>=24"
+	$(BIN)/python -m pip install -q -c requirements.lock -e '.[test]'
+	touch $@
+
+run: $(BIN)/.installed
+	$(BIN)/python -m streamlit run streamlit_app.py --browser.gatherUsageStats false
+
+test: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+format: $(BIN)/.installed
+	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
+
+ingest: $(BIN)/.installed
+	$(BIN)/b12plan ingest --raw $(RAW) --out data/usda
+
+bench: $(BIN)/.installed
+	$(BIN)/python benchmarks/ingest_bench.py
+	$(BIN)/python benchmarks/plan_bench.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
