@@ -31,6 +31,7 @@ class SourceFrames:
     name: str  # "fndds" | "sr" | "fdc"
     dataset: str
     release: str
+    release_date: str  # ISO date (or year-month) the release was published
     foods: pd.DataFrame
     portions: pd.DataFrame
     ingredients: pd.DataFrame = field(default_factory=lambda: empty_frame(INGREDIENT_COLUMNS))
@@ -56,7 +57,11 @@ def to_number(
     row_offset: int,
     allow_missing: bool = True,
 ) -> pd.Series:
-    """Parse a column as float64; a non-numeric cell is an error naming file, row and column."""
+    """Parse a column as float64; a non-numeric cell is an error naming file, row and column.
+
+    Rows are reported as the index label plus `row_offset`, so filtered frames that keep their
+    original index still point at the right line of the file.
+    """
     parsed = pd.to_numeric(values, errors="coerce")
     text = values.astype("string").str.strip()
     bad = parsed.isna() & values.notna() & (text != "")
@@ -65,12 +70,17 @@ def to_number(
         raise DataError(
             f"not a number: {values.iloc[pos]!r}; fix or remove the value",
             path=str(path),
-            row=pos + row_offset,
+            row=int(values.index[pos]) + row_offset,
             column=column,
         )
     if not allow_missing and parsed.isna().any():
         pos = int(np.flatnonzero(parsed.isna().to_numpy())[0])
-        raise DataError("value is missing", path=str(path), row=pos + row_offset, column=column)
+        raise DataError(
+            "value is missing",
+            path=str(path),
+            row=int(values.index[pos]) + row_offset,
+            column=column,
+        )
     return parsed.astype("float64")
 
 

@@ -156,6 +156,7 @@ def stream_nutrients(
         include_columns=["fdc_id", "nutrient_id", "amount"],
         column_types={"fdc_id": pa.int64(), "nutrient_id": pa.int64(), "amount": pa.string()},
         strings_can_be_null=True,
+        null_values=[""],  # "NA" or "N/A" in an amount is an error, not a silent gap
     )
     with bundle.open("food_nutrient.csv") as fh:
         try:
@@ -164,8 +165,13 @@ def stream_nutrients(
                 read_options=pacsv.ReadOptions(block_size=8 << 20),
                 convert_options=convert,
             )
+            first_row = 0
             for batch in reader:
                 table = pa.Table.from_batches([batch])
+                # Keep each row's position in the file so errors can name the line.
+                rows = pa.array(range(first_row, first_row + table.num_rows), type=pa.int64())
+                table = table.append_column("row", rows)
+                first_row += table.num_rows
                 mask = pc.is_in(table["nutrient_id"], value_set=wanted)
                 if wanted_foods is not None:
                     mask = pc.and_(mask, pc.is_in(table["fdc_id"], value_set=wanted_foods))
@@ -180,12 +186,17 @@ def stream_nutrients(
                 f"cannot be read ({err}); download the release again", path=where
             ) from err
     schema = pa.schema(
-        [("fdc_id", pa.int64()), ("nutrient_id", pa.int64()), ("amount", pa.string())]
+        [
+            ("fdc_id", pa.int64()),
+            ("nutrient_id", pa.int64()),
+            ("amount", pa.string()),
+            ("row", pa.int64()),
+        ]
     )
     table = pa.concat_tables(parts) if parts else schema.empty_table()
-    frame = table.to_pandas()
+    frame = table.to_pandas().set_index("row")
     frame["amount"] = to_number(frame["amount"], path=where, column="amount", row_offset=2)
-    return frame
+    return frame.reset_index(drop=True)
 
 
 def check_units(nutrients: pd.DataFrame, where: str) -> None:
@@ -326,6 +337,7 @@ def read_fdc_csv(path: Path, data_types: tuple[str, ...] | None = None) -> Sourc
         name="fdc",
         dataset=" + ".join(sorted({DATA_TYPES[k] for k in kinds})),
         release=bundle.release,
+        release_date=bundle.release,  # FDC downloads are named by their release date
         foods=finish_foods(foods),
         portions=finish_portions(portions),
         inputs=[bundle.path],

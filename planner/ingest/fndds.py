@@ -39,6 +39,9 @@ NUTRIENT_HEADERS = {
     "sodium_mg": "Sodium (mg)",
 }
 
+# FNDDS releases and the date USDA published them in FoodData Central ("Survey (FNDDS)").
+PUBLISHED = {"2021-2023": "2024-10-31", "2019-2020": "2022-10-28", "2017-2018": "2020-10-30"}
+
 # Data start on spreadsheet row 3: a title row, then the header row.
 FIRST_DATA_ROW = 3
 
@@ -68,7 +71,15 @@ def release_of(path: Path) -> str:
 def read_sheet(path: Path, required: dict[str, str]) -> pd.DataFrame:
     """Read sheet 1 and rename the required headers to our names; error on any missing one."""
     try:
-        raw = pd.read_excel(path, sheet_name=0, header=1, dtype=object, engine="openpyxl")
+        raw = pd.read_excel(
+            path,
+            sheet_name=0,
+            header=1,
+            dtype=object,
+            engine="openpyxl",
+            keep_default_na=False,  # "n/a" in a number column is an error, not a silent NaN
+            na_values=[""],
+        )
     except (zipfile.BadZipFile, OSError, ValueError, KeyError) as err:
         raise DataError(
             f"cannot read as an Excel workbook ({err}); download the file again",
@@ -214,6 +225,7 @@ def read_fndds(folder: Path) -> SourceFrames:
         name="fndds",
         dataset=f"FNDDS {release}",
         release=release,
+        release_date=PUBLISHED.get(release, "unknown"),
         foods=finish_foods(foods),
         portions=finish_portions(portions),
         ingredients=ingredients,

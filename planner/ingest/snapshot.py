@@ -157,6 +157,7 @@ def source_entry(frames: SourceFrames, foods: pd.DataFrame) -> dict:
         "name": frames.name,
         "dataset": frames.dataset,
         "release": frames.release,
+        "release_date": frames.release_date,
         "inputs": inputs,
         "rows": {
             "foods": int((foods["source"] == frames.name).sum()),

@@ -32,6 +32,17 @@ LAYOUTS = {
     "LANGDESC": "Factor_Code Description".split(),
 }
 
+# Fields that must never be empty; a short line (too few fields) shows up here.
+REQUIRED_FIELDS = {
+    "FOOD_DES": ["NDB_No", "FdGrp_Cd", "Long_Desc"],
+    "NUT_DATA": ["NDB_No", "Nutr_No", "Nutr_Val"],
+    "WEIGHT": ["NDB_No", "Seq", "Amount", "Msre_Desc", "Gm_Wgt"],
+    "FD_GROUP": ["FdGrp_Cd", "FdGrp_Desc"],
+    "NUTR_DEF": ["Nutr_No", "Units"],
+    "LANGUAL": ["NDB_No", "Factor_Code"],
+    "LANGDESC": ["Factor_Code", "Description"],
+}
+
 # SR nutrient number -> (our column, the unit SR must report it in).
 NUTRIENTS = {
     "418": ("b12_ug", "µg"),
@@ -92,10 +103,15 @@ def read_table(folder: Path, table: str) -> pd.DataFrame:
         raise DataError(
             f"cannot be read ({err}); the file may be truncated", path=str(path)
         ) from err
-    key = columns[0]
-    if frame[key].isna().any():
-        row = int(frame[key].isna().to_numpy().argmax()) + 1
-        raise DataError("key field is empty", path=str(path), row=row, column=key)
+    for column in REQUIRED_FIELDS[table]:
+        empty = frame[column].isna().to_numpy()
+        if empty.any():
+            raise DataError(
+                "field is empty or the line has too few '^'-separated fields",
+                path=str(path),
+                row=int(empty.argmax()) + 1,
+                column=column,
+            )
     frame.attrs["path"] = str(path)
     return frame
 
@@ -210,6 +226,7 @@ def read_sr28(folder: Path, sr_legacy_food_csv: Path | None = None) -> SourceFra
         name="sr",
         dataset="SR28",
         release=RELEASE,
+        release_date="2015-09",  # sr28_doc.pdf: "Version Current: September 2015"
         foods=finish_foods(foods),
         portions=finish_portions(portions),
         langual=lang,
