@@ -1,0 +1,211 @@
+"""Pure helpers behind the app's Foods page: label foods, B12 source rankings, portion values.
+
+They live in the library (no Streamlit import) so they are tested like every other rule, and the
+app's page files stay a thin layer that only turns widgets into calls and results into tables.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date
+from typing import Literal
+
+import pandas as pd
+
+from planner.catalog import FOOD_COLUMNS, NUTRIENT_COLUMNS, PORTION_COLUMNS
+from planner.errors import InputError
+
+# The B12 Daily Value a label's "% DV" refers to: 2.4 µg on current US labels (2016 rule),
+# 6 µg on older labels (21 CFR 101.9 before 2016). The same "50 %" means 1.2 or 3 µg.
+DV_BASIS_UG = {"current US label (2.4 µg)": 2.4, "older US label (6 µg)": 6.0}
+
+LABEL_SOURCE = "label"
+LABEL_ID_PREFIX = "label:"
+
+NUTRIENT_UNITS = {
+    "b12_ug": "µg",
+    "b12_added_ug": "µg",
+    "kcal": "kcal",
+    "protein_g": "g",
+    "fat_g": "g",
+    "carb_g": "g",
+    "fiber_g": "g",
+    "sodium_mg": "mg",
+}
+NUTRIENT_NAMES = {
+    "b12_ug": "Vitamin B12",
+    "b12_added_ug": "Vitamin B12, added",
+    "kcal": "Energy",
+    "protein_g": "Protein",
+    "fat_g": "Fat",
+    "carb_g": "Carbohydrate",
+    "fiber_g": "Fibre",
+    "sodium_mg": "Sodium",
+}
+
+
+def _finite(name: str, value: float | None, *, low: float, high: float, unit: str) -> float:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        raise InputError(f"{name} is missing; enter a number from {low:g} to {high:g} {unit}")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise InputError(f"{name} must be a number, got {value!r}") from None
+    if not math.isfinite(number) or number < low or number > high:
+        raise InputError(f"{name} must be from {low:g} to {high:g} {unit}, got {number:g}")
+    return number
+
+
+def b12_per_serving_from_label(
+    amount: float, unit: Literal["ug", "percent_dv"], dv_basis_ug: float = 2.4
+) -> float:
+    """µg of B12 in one serving, from a label that gives µg or a % Daily Value."""
+    if unit == "ug":
+        return _finite("B12 per serving", amount, low=0, high=10_000, unit="µg")
+    if unit != "percent_dv":
+        raise InputError(f"B12 unit must be 'ug' or 'percent_dv', got {unit!r}")
+    if dv_basis_ug not in DV_BASIS_UG.values():
+        raise InputError(
+            f"the label's Daily Value basis must be 2.4 µg (current US labels) or 6 µg "
+            f"(older labels), got {dv_basis_ug!r}"
+        )
+    percent = _finite("B12 % Daily Value", amount, low=0, high=100_000, unit="%")
+    return percent / 100 * dv_basis_ug
+
+
+def label_food_id(name: str) -> str:
+    """A stable id for a label food, so adding the same product twice replaces it."""
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    if not slug:
+        raise InputError("the food's name needs at least one letter or digit")
+    return LABEL_ID_PREFIX + slug[:60]
+
+
+def food_from_label(
+    *,
+    name: str,
+    serving_g: float,
+    serving_label: str,
+    b12_per_serving_ug: float,
+    kcal_per_serving: float,
+    b12_is_added: bool = True,
+    protein_g_per_serving: float | None = None,
+    category: str = "Custom food (label)",
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One catalog row (per 100 g) and its portion, from a product label's per-serving values.
+
+    Returns (foods, portions) shaped for `Catalog.with_foods`. B12 from a fortified product is
+    crystalline (added); `b12_is_added=False` is for labels of foods with natural B12 (dairy).
+    Unreported values (protein left blank) stay NaN.
+    """
+    name = (name or "").strip()
+    if len(name) < 2:
+        raise InputError(
+            "give the food a name (at least 2 characters), e.g. 'Oat drink, fortified'"
+        )
+    serving_g = _finite("serving size", serving_g, low=1, high=2_000, unit="g")
+    b12 = _finite("B12 per serving", b12_per_serving_ug, low=0, high=10_000, unit="µg")
+    kcal = _finite("energy per serving", kcal_per_serving, low=0, high=5_000, unit="kcal")
+    protein = (
+        math.nan
+        if protein_g_per_serving is None or pd.isna(protein_g_per_serving)
+        else _finite("protein per serving", protein_g_per_serving, low=0, high=serving_g, unit="g")
+    )
+    if kcal / serving_g * 100 > 900:
+        raise InputError(
+            f"{kcal:g} kcal in {serving_g:g} g is more than 900 kcal per 100 g, which no food "
+            "has; check the serving size (grams, not millilitres of a powder) and the energy"
+        )
+    scale = 100 / serving_g
+    row = {column: math.nan for column in FOOD_COLUMNS}
+    row.update(
+        food_id=label_food_id(name),
+        fdc_id=math.nan,
+        description=name,
+        additional_description=None,
+        source=LABEL_SOURCE,
+        dataset="Product label",
+        release=date.today().isoformat(),
+        category=category,
+        category_code=None,
+        b12_ug=b12 * scale,
+        b12_added_ug=b12 * scale if b12_is_added else 0.0,
+        kcal=kcal * scale,
+        protein_g=protein * scale,
+        kcal_basis="label",
+    )
+    foods = pd.DataFrame([row], columns=list(FOOD_COLUMNS))
+    portion = (serving_label or "").strip() or f"1 serving ({serving_g:g} g)"
+    portions = pd.DataFrame(
+        [{"food_id": row["food_id"], "seq": 1, "portion": portion, "grams": serving_g}],
+        columns=list(PORTION_COLUMNS),
+    )
+    return foods, portions
+
+
+def first_portions(portions: pd.DataFrame) -> pd.DataFrame:
+    """Each food's first listed household portion (the catalog lists the common one first)."""
+    ordered = portions.sort_values(["food_id", "seq"])
+    return ordered.drop_duplicates("food_id").set_index("food_id")[["portion", "grams"]]
+
+
+def rank_b12_sources(
+    foods: pd.DataFrame,
+    portions: pd.DataFrame,
+    counted_b12_per_100g: pd.Series,
+    *,
+    by: Literal["serving", "100kcal"] = "serving",
+    limit: int = 25,
+) -> pd.DataFrame:
+    """The foods with the most counted B12 per household serving or per 100 kcal.
+
+    `counted_b12_per_100g` is indexed by food_id and holds only the foods a diet allows, with
+    the B12 that diet counts (e.g. only added B12 for fortified-only). Foods without a reported
+    B12 value or without a portion (for per serving) or energy (for per 100 kcal) drop out
+    rather than rank as zero.
+    """
+    if by not in ("serving", "100kcal"):
+        raise InputError(f"rank by 'serving' or '100kcal', got {by!r}")
+    counted = counted_b12_per_100g.dropna()
+    counted = counted[counted > 0]
+    table = foods.loc[counted.index.intersection(foods.index), ["description", "category", "kcal"]]
+    table = table.assign(b12_per_100g_ug=counted.reindex(table.index))
+    table = table.join(first_portions(portions), how="left")
+    table["b12_per_serving_ug"] = table["b12_per_100g_ug"] * table["grams"] / 100
+    kcal = table["kcal"].where(table["kcal"] > 0)
+    table["b12_per_100kcal_ug"] = table["b12_per_100g_ug"] / kcal * 100
+    key = "b12_per_serving_ug" if by == "serving" else "b12_per_100kcal_ug"
+    table = table.dropna(subset=[key]).sort_values([key, "description"], ascending=[False, True])
+    table = table.rename(columns={"grams": "serving_g", "kcal": "kcal_per_100g"})
+    return table.head(limit)[
+        [
+            "description",
+            "category",
+            "portion",
+            "serving_g",
+            "b12_per_serving_ug",
+            "b12_per_100kcal_ug",
+            "b12_per_100g_ug",
+            "kcal_per_100g",
+        ]
+    ]
+
+
+def nutrients_table(food: pd.Series, portions: pd.DataFrame) -> pd.DataFrame:
+    """Nutrients per 100 g and per each household portion, with units; missing stays missing."""
+    rows = []
+    for column in NUTRIENT_COLUMNS:
+        value = food.get(column)
+        row = {
+            "nutrient": NUTRIENT_NAMES[column],
+            "unit": NUTRIENT_UNITS[column],
+            "per 100 g": value,
+        }
+        for portion in portions.itertuples():
+            label = f"per {portion.portion} ({portion.grams:g} g)"
+            if label in row:  # two portions with the same wording: keep both apart
+                label = f"{label} #{portion.seq}"
+            row[label] = value * portion.grams / 100 if pd.notna(value) else math.nan
+        rows.append(row)
+    return pd.DataFrame(rows)

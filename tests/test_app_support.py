@@ -1,0 +1,247 @@
+"""Library helpers behind the app: label foods, the risk check, B12 source rankings."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from planner.app_support import (
+    b12_per_serving_from_label,
+    food_from_label,
+    label_food_id,
+    nutrients_table,
+    rank_b12_sources,
+)
+from planner.errors import InputError
+from planner.risk import FACTORS_BY_KEY, LIMITS, RISK_FACTORS, assess_risk
+
+# --- product labels ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("amount", "unit", "basis", "expected_ug"),
+    [
+        (1.2, "ug", 2.4, 1.2),
+        (50, "percent_dv", 2.4, 1.2),  # current US label
+        (50, "percent_dv", 6.0, 3.0),  # older label: the same 50 % is 2.5 times more B12
+        (0, "percent_dv", 6.0, 0.0),
+        (250, "percent_dv", 2.4, 6.0),  # fortified foods often exceed 100 % DV
+    ],
+)
+def test_b12_per_serving_from_label(amount, unit, basis, expected_ug):
+    assert b12_per_serving_from_label(amount, unit, basis) == pytest.approx(expected_ug)
+
+
+@pytest.mark.parametrize(
+    ("amount", "unit", "basis", "message"),
+    [
+        (None, "ug", 2.4, "B12 per serving is missing"),
+        (-1, "ug", 2.4, "from 0 to 10000 µg"),
+        (math.inf, "percent_dv", 2.4, "B12 % Daily Value must be"),
+        (50, "percent_dv", 3.0, r"2.4 µg \(current US labels\) or 6 µg"),
+        (50, "iu", 2.4, "'ug' or 'percent_dv'"),
+        ("lots", "ug", 2.4, "must be a number"),
+    ],
+)
+def test_bad_label_b12_values_are_explained(amount, unit, basis, message):
+    with pytest.raises(InputError, match=message):
+        b12_per_serving_from_label(amount, unit, basis)
+
+
+def test_food_from_label_scales_to_100_g_and_joins_the_catalog(catalog):
+    foods, portions = food_from_label(
+        name="Oat drink, fortified (Brand X)",
+        serving_g=250,
+        serving_label="1 glass",
+        b12_per_serving_ug=0.96,
+        kcal_per_serving=115,
+        protein_g_per_serving=None,
+    )
+    row = foods.iloc[0]
+    assert row["food_id"] == "label:oat-drink-fortified-brand-x"
+    assert row["b12_ug"] == pytest.approx(0.384)
+    assert row["b12_added_ug"] == pytest.approx(0.384)
+    assert row["kcal"] == pytest.approx(46)
+    assert math.isnan(row["protein_g"])  # not on the form: unknown, never 0
+    assert math.isnan(row["fat_g"])
+    assert portions.iloc[0]["portion"] == "1 glass"
+    assert portions.iloc[0]["grams"] == 250
+
+    merged = catalog.with_foods(foods, portions)
+    assert len(merged) == len(catalog) + 1
+    assert merged.food("label:oat-drink-fortified-brand-x")["source"] == "label"
+    assert merged.portions_of("label:oat-drink-fortified-brand-x")["grams"].tolist() == [250]
+
+
+def test_natural_b12_label_counts_no_added_b12():
+    foods, portions = food_from_label(
+        name="Greek yogurt",
+        serving_g=170,
+        serving_label="",
+        b12_per_serving_ug=1.0,
+        kcal_per_serving=100,
+        b12_is_added=False,
+        protein_g_per_serving=17,
+    )
+    assert foods.iloc[0]["b12_added_ug"] == 0
+    assert foods.iloc[0]["protein_g"] == pytest.approx(10)
+    assert portions.iloc[0]["portion"] == "1 serving (170 g)"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"name": " "}, "give the food a name"),
+        ({"serving_g": None}, "serving size is missing"),
+        ({"serving_g": 0.2}, "serving size must be from 1 to 2000 g"),
+        ({"kcal_per_serving": None}, "energy per serving is missing"),
+        ({"kcal_per_serving": 500, "serving_g": 30}, "more than 900 kcal per 100 g"),
+        ({"protein_g_per_serving": 300}, "protein per serving must be from 0 to 240 g"),
+        ({"name": "!!!"}, "at least one letter or digit"),
+    ],
+)
+def test_bad_label_forms_are_explained(overrides, message):
+    values = {
+        "name": "Soy drink",
+        "serving_g": 240,
+        "serving_label": "1 cup",
+        "b12_per_serving_ug": 1.0,
+        "kcal_per_serving": 80,
+    }
+    with pytest.raises(InputError, match=message):
+        food_from_label(**(values | overrides))
+
+
+def test_label_ids_are_stable_slugs():
+    assert label_food_id("Nutritional Yeast — fortified!") == "label:nutritional-yeast-fortified"
+    assert label_food_id("A" * 100) == "label:" + "a" * 60
+
+
+# --- B12 source ranking --------------------------------------------------------------------
+
+
+def _mini_catalog():
+    foods = pd.DataFrame(
+        {
+            "description": ["Clams", "Soy drink", "Cheese", "Unknown bar", "Rice"],
+            "category": ["fish", "drinks", "dairy", "snacks", "grains"],
+            "kcal": [148.0, 40.0, 400.0, 350.0, 130.0],
+        },
+        index=pd.Index(["c", "s", "ch", "u", "r"], name="food_id"),
+    )
+    portions = pd.DataFrame(
+        {
+            "food_id": ["c", "s", "s", "ch", "u"],
+            "seq": [1, 2, 1, 1, 1],
+            "portion": ["3 oz", "1 quart", "1 cup", "1 oz", "1 bar"],
+            "grams": [85.0, 976.0, 243.0, 28.0, 40.0],
+        }
+    )
+    counted = pd.Series({"c": 98.9, "s": 1.1, "ch": 3.3, "u": float("nan"), "r": 0.0})
+    return foods, portions, counted
+
+
+def test_ranking_per_serving_uses_the_first_portion_and_skips_unknowns():
+    foods, portions, counted = _mini_catalog()
+    ranked = rank_b12_sources(foods, portions, counted, by="serving")
+    assert ranked.index.tolist() == ["c", "s", "ch"]  # unknown and zero B12 drop out
+    assert ranked.loc["s", "portion"] == "1 cup"  # seq 1, not the quart
+    assert ranked.loc["s", "b12_per_serving_ug"] == pytest.approx(1.1 * 2.43)
+    assert ranked.loc["c", "b12_per_100kcal_ug"] == pytest.approx(98.9 / 148 * 100)
+
+
+def test_ranking_per_100_kcal_prefers_dense_low_energy_foods():
+    foods, portions, counted = _mini_catalog()
+    ranked = rank_b12_sources(foods, portions, counted, by="100kcal", limit=2)
+    assert ranked.index.tolist() == ["c", "s"]  # soy drink 2.75 µg/100 kcal beats cheese 0.83
+    with pytest.raises(InputError, match="rank by"):
+        rank_b12_sources(foods, portions, counted, by="weight")
+
+
+def test_nutrients_table_per_portion_keeps_missing_values_missing(catalog):
+    food = catalog.food("sr:01077")  # whole milk
+    table = nutrients_table(food, catalog.portions_of("sr:01077")).set_index("nutrient")
+    cup = next(c for c in table.columns if c.startswith("per 1 cup"))
+    assert table.loc["Vitamin B12", cup] == pytest.approx(food["b12_ug"] * 2.44)
+    assert table.loc["Vitamin B12", "unit"] == "µg"
+    garlic = catalog.food("fdc:1104647")  # Foundation food with no B12 analysis
+    assert math.isnan(
+        nutrients_table(garlic, pd.DataFrame())
+        .set_index("nutrient")
+        .loc["Vitamin B12", "per 100 g"]
+    )
+
+
+# --- risk check ----------------------------------------------------------------------------
+
+
+def test_no_risk_factor_suggests_omnivore_and_no_clinician():
+    result = assess_risk([])
+    assert result.suggested_preset == "omnivore"
+    assert not result.needs_clinician
+    assert result.messages == ()
+
+
+@pytest.mark.parametrize(
+    ("factors", "preset", "clinician"),
+    [
+        (["vegan"], "vegan", False),
+        (["vegetarian"], "vegetarian", False),
+        (["vegan", "vegetarian"], "vegan", False),
+        (["over_50"], "fortified-only", False),
+        (["acid_reducers"], "fortified-only", False),
+        (["atrophic_gastritis"], "fortified-only", False),
+        (["metformin"], "omnivore", False),
+        (["vegetarian", "over_50"], "vegetarian", False),
+        (["vegan", "over_50"], "vegan", False),
+        (["pernicious_anaemia"], "fortified-only", True),
+        (["gastric_surgery", "vegan"], "vegan", True),
+        (["crohns"], "fortified-only", True),
+    ],
+)
+def test_risk_factors_map_to_a_preset(factors, preset, clinician):
+    result = assess_risk(factors)
+    assert result.suggested_preset == preset
+    assert result.needs_clinician is clinician
+    for key in factors:
+        assert (FACTORS_BY_KEY[key].level, FACTORS_BY_KEY[key].message) in result.messages
+
+
+def test_malabsorption_leads_with_the_plan_is_not_enough_message():
+    result = assess_risk(["metformin", "pernicious_anaemia"])
+    level, text = result.messages[0]
+    assert level == "clinician" and "may not be enough" in text
+    assert [lvl for lvl, _ in result.messages[1:]] == ["clinician", "warning"]
+
+
+def test_vegetarian_over_50_is_told_to_prefer_fortified_sources():
+    assert "fortified" in assess_risk(["vegetarian", "over_50"]).reason
+    assert "fortified" not in assess_risk(["vegetarian"]).reason
+
+
+def test_unknown_factor_is_refused_with_the_choices():
+    with pytest.raises(InputError, match="unknown risk factor.*'smoker'.*choose from"):
+        assess_risk(["smoker"])
+
+
+def test_every_factor_of_the_brief_is_asked_and_limits_name_symptoms_and_tests():
+    assert {f.key for f in RISK_FACTORS} == {
+        "vegan",
+        "vegetarian",
+        "over_50",
+        "pernicious_anaemia",
+        "crohns",
+        "coeliac",
+        "atrophic_gastritis",
+        "gastric_surgery",
+        "metformin",
+        "acid_reducers",
+        "alcohol",
+    }
+    text = " ".join(LIMITS).lower()
+    for word in ("tingling", "numbness", "calf cramps", "balance", "clinician"):
+        assert word in text
+    for test in ("blood count", "serum b12", "methylmalonic acid", "homocysteine"):
+        assert test in text
