@@ -147,7 +147,12 @@ def release_of(path: Path) -> str:
 def stream_nutrients(
     bundle: FdcCsvBundle, nutrient_ids: set[int], fdc_ids: set[int] | None = None
 ) -> pd.DataFrame:
-    """(fdc_id, nutrient_id, amount) rows for the wanted nutrients, read in bounded memory."""
+    """(fdc_id, nutrient_id, amount) rows for the wanted nutrients, read in bounded memory.
+
+    Each 8 MB block is parsed, filtered and reduced to compact numeric columns (int32 ids,
+    float64 amounts) before the next is read, so memory grows only with the matching rows
+    (about 16 bytes each), never with the file.
+    """
     where = bundle.where("food_nutrient.csv")
     wanted = pa.array(sorted(nutrient_ids), type=pa.int64())
     wanted_foods = pa.array(sorted(fdc_ids), type=pa.int64()) if fdc_ids is not None else None
@@ -167,15 +172,12 @@ def stream_nutrients(
             )
             first_row = 0
             for batch in reader:
-                table = pa.Table.from_batches([batch])
-                # Keep each row's position in the file so errors can name the line.
-                rows = pa.array(range(first_row, first_row + table.num_rows), type=pa.int64())
-                table = table.append_column("row", rows)
-                first_row += table.num_rows
-                mask = pc.is_in(table["nutrient_id"], value_set=wanted)
+                mask = pc.is_in(batch["nutrient_id"], value_set=wanted)
                 if wanted_foods is not None:
-                    mask = pc.and_(mask, pc.is_in(table["fdc_id"], value_set=wanted_foods))
-                parts.append(table.filter(mask))
+                    mask = pc.and_(mask, pc.is_in(batch["fdc_id"], value_set=wanted_foods))
+                kept = batch.filter(mask)
+                parts.append(compact(kept, first_row, mask, where))
+                first_row += batch.num_rows
         except (pa.ArrowInvalid, KeyError) as err:
             raise DataError(
                 f"cannot be parsed ({err}); expected columns fdc_id, nutrient_id, amount",
@@ -185,18 +187,34 @@ def stream_nutrients(
             raise DataError(
                 f"cannot be read ({err}); download the release again", path=where
             ) from err
-    schema = pa.schema(
-        [
-            ("fdc_id", pa.int64()),
-            ("nutrient_id", pa.int64()),
-            ("amount", pa.string()),
-            ("row", pa.int64()),
-        ]
+    if not parts:
+        return pd.DataFrame(
+            {
+                "fdc_id": pd.Series(dtype="int64"),
+                "nutrient_id": pd.Series(dtype="int64"),
+                "amount": pd.Series(dtype="float64"),
+            }
+        )
+    frame = pa.concat_tables(parts).to_pandas()
+    return frame.astype({"fdc_id": "int64", "nutrient_id": "int64"})
+
+
+def compact(kept: pa.RecordBatch, first_row: int, mask: pa.Array, where: str) -> pa.Table:
+    """Cast one filtered batch to numbers; a bad amount is reported with its line number."""
+    try:
+        amount = pc.cast(kept["amount"], pa.float64())
+    except pa.ArrowInvalid:
+        positions = pc.indices_nonzero(mask).to_numpy() + first_row
+        values = pd.Series(kept["amount"].to_pylist(), index=positions)
+        to_number(values, path=where, column="amount", row_offset=2)
+        raise
+    return pa.table(
+        {
+            "fdc_id": pc.cast(kept["fdc_id"], pa.int32()),
+            "nutrient_id": pc.cast(kept["nutrient_id"], pa.int32()),
+            "amount": amount,
+        }
     )
-    table = pa.concat_tables(parts) if parts else schema.empty_table()
-    frame = table.to_pandas().set_index("row")
-    frame["amount"] = to_number(frame["amount"], path=where, column="amount", row_offset=2)
-    return frame.reset_index(drop=True)
 
 
 def check_units(nutrients: pd.DataFrame, where: str) -> None:
@@ -257,9 +275,11 @@ def read_fdc_csv(path: Path, data_types: tuple[str, ...] | None = None) -> Sourc
     nutrients = bundle.read("nutrient.csv")
     check_units(nutrients, bundle.where("nutrient.csv"))
     values = stream_nutrients(bundle, set(NUTRIENTS), set(food["fdc_id"]))
-    wide = values.pivot_table(
-        index="fdc_id", columns="nutrient_id", values="amount", aggfunc="first"
-    ).rename(columns={k: v[0] for k, v in NUTRIENTS.items()})
+    wide = (
+        values.drop_duplicates(["fdc_id", "nutrient_id"])
+        .pivot(index="fdc_id", columns="nutrient_id", values="amount")
+        .rename(columns={k: v[0] for k, v in NUTRIENTS.items()})
+    )
     food = food[food["fdc_id"].isin(wide.index)]  # foods with nutrient data only
     wide = wide.reindex(food["fdc_id"])
     for column, _ in NUTRIENTS.values():
