@@ -68,6 +68,9 @@ class Targets(_Model):
     kcal_max: float
     protein_g_min: float
     sodium_mg_max: float | None = None
+    sources: dict[str, str] = Field(
+        default_factory=dict, description="where each target comes from (b12, kcal, protein, ...)"
+    )
 
 
 class DayTotals(_Model):
