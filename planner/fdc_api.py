@@ -506,6 +506,7 @@ class FdcClient:
         self.backoff_cap = backoff_cap
         self.max_wait = max_wait
         self.requests_sent = 0  # network requests (cache hits excluded), for tests and logs
+        self.rate_limit_remaining: int | None = None  # X-RateLimit-Remaining of the last answer
 
     @property
     def uses_demo_key(self) -> bool:
@@ -666,6 +667,9 @@ class FdcClient:
             except requests.RequestException as err:
                 raise FdcApiError(f"{what}: request failed: {self._redact(str(err))}") from None
             else:
+                remaining = response.headers.get("X-RateLimit-Remaining", "").strip()
+                if remaining.isdigit():
+                    self.rate_limit_remaining = int(remaining)
                 status = response.status_code
                 if status == 200:
                     return self._decode(response, what, cache_file)

@@ -575,6 +575,18 @@ def test_cli_food_json_and_table(cli_server, capsys):
     assert cli_server.requests[-1].param("format") == "abridged"
 
 
+def test_cli_cache_and_low_allowance_warning(cli_server, capsys, tmp_path):
+    cli_server.route(
+        "/fdc/v1/food/900030",
+        Reply(body=fixture("food-survey-abridged.json"), headers={"X-RateLimit-Remaining": "3"}),
+    )
+    for _ in range(2):
+        assert main(["fdc", "food", "900030", "--cache", str(tmp_path), "--format", "json"]) == 0
+    assert len(cli_server.requests) == 1  # the second answer came from the cache
+    err = capsys.readouterr().err
+    assert err == "b12plan: warning: 3 FDC API requests left in this hour's allowance\n"
+
+
 def test_cli_errors_exit_2_with_one_line(cli_server, capsys):
     assert main(["fdc", "food", "424242"]) == 2
     err = capsys.readouterr().err

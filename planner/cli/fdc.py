@@ -22,6 +22,7 @@ from planner.download import download_release
 from planner.errors import InputError
 from planner.fdc_api import DATA_TYPES, MAX_PAGE_SIZE, FdcClient, parse_fdc_id, parse_food
 
+LOW_REQUESTS_LEFT = 5  # warn when the API says this few requests remain
 SEARCH_COLUMNS = ["fdc_id", "description", "data_type", "brand", "b12_ug", "b12_added_ug", "kcal"]
 
 
@@ -117,11 +118,21 @@ def make_client(args: argparse.Namespace) -> FdcClient:
     return client
 
 
+def warn_if_few_requests_left(client: FdcClient) -> None:
+    left = client.rate_limit_remaining
+    if left is not None and left <= LOW_REQUESTS_LEFT:
+        print(
+            f"b12plan: warning: {left} FDC API requests left in this hour's allowance",
+            file=sys.stderr,
+        )
+
+
 def run_search(args: argparse.Namespace) -> int:
     client = make_client(args)
     page = client.search(
         args.text, data_type=args.data_type, page_size=args.page_size, page_number=args.page
     )
+    warn_if_few_requests_left(client)
     rows = []
     for api_food in page.foods:
         parsed = parse_food(api_food)
@@ -150,6 +161,7 @@ def run_food(args: argparse.Namespace) -> int:
     fdc_id = parse_fdc_id(args.fdc_id)
     client = make_client(args)
     parsed = parse_food(client.food(fdc_id, format="full" if args.full else "abridged"))
+    warn_if_few_requests_left(client)
     row = {k: to_jsonable(v) for k, v in parsed.row.items()}
     portions = [{k: p[k] for k in ("seq", "portion", "grams")} for p in parsed.portions]
     if args.format == "json":
