@@ -432,6 +432,7 @@ def test_bad_arguments_raise_input_error_before_any_request(server, sleeps):
 # ---------------------------------------------------------------------------------------------
 
 
+@pytest.mark.raw
 def test_real_abridged_detail_cheddar(server, sleeps):
     server.route(
         "/fdc/v1/food/328637",
@@ -451,6 +452,7 @@ def test_real_abridged_detail_cheddar(server, sleeps):
     )
 
 
+@pytest.mark.raw
 def test_real_full_detail_big_mac(server, sleeps):
     server.route("/fdc/v1/food/170720", Reply(body=raw("danclowry-2019-12/BigMacFood.json")))
     parsed = parse_food(client_for(server, sleeps).food(170720, format="full"))
@@ -465,6 +467,7 @@ def test_real_full_detail_big_mac(server, sleeps):
     ]
 
 
+@pytest.mark.raw
 def test_real_search_branded_and_foundation(server, sleeps):
     server.route(
         "/fdc/v1/foods/search",
@@ -491,6 +494,7 @@ def test_real_search_branded_and_foundation(server, sleeps):
     assert (cotija["kcal"], cotija["kcal_basis"]) == (352.0, "atwater_specific")
 
 
+@pytest.mark.raw
 def test_real_2020_search_and_list_formats(server, sleeps):
     server.route("/fdc/v1/foods/search", Reply(body=raw("bluedreamer-2020-08/cheddar_cheese.json")))
     server.route("/fdc/v1/foods/list", Reply(body=raw("bluedreamer-2020-08/food_list.json")))
@@ -512,6 +516,7 @@ def test_real_2020_search_and_list_formats(server, sleeps):
     assert by_id.loc["fdc:168977", "b12_ug"] == 4.83
 
 
+@pytest.mark.raw
 def test_real_2019_search_without_nutrients(server, sleeps):
     server.route("/fdc/v1/foods/search", Reply(body=raw("danclowry-2019-12/BigMacSearch.json")))
     page = client_for(server, sleeps).search("big mac")
