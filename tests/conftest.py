@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from planner.catalog import load_catalog
 
 REPO = Path(__file__).resolve().parents[1]
-RAW = REPO.parent / "shared" / "usda-raw"
+RAW = Path(os.environ.get("B12PLAN_RAW", REPO.parent / "shared" / "usda-raw"))
 ARTIFACTS = REPO / "test-artifacts"
 
 
