@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 RAW ?= ../shared/usda-raw
 
-.PHONY: run test lint format ingest bench datacard golden clean
+.PHONY: run test lint format ingest labels bench datacard golden clean
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,14 @@ format: $(BIN)/.installed
 
 ingest: $(BIN)/.installed
 	$(BIN)/b12plan ingest --raw $(RAW) --out data/usda
+	$(BIN)/python -m planner.diets.precomputed
+
+# Diet labels precomputed from the snapshot and planner/rules/*.csv (rerun after editing a rule).
+labels: $(BIN)/.installed
+	$(BIN)/python -m planner.diets.precomputed
+
+datacard: labels
+	$(BIN)/python scripts/datacard.py
 
 bench: $(BIN)/.installed
 	$(BIN)/python benchmarks/ingest_bench.py

@@ -1,0 +1,171 @@
+"""Diet labels: the contract others code against, spot checks of hard foods, B12 rules, speed."""
+
+from __future__ import annotations
+
+import time
+
+import pandas as pd
+import pytest
+
+from planner.diets import (
+    DIETS,
+    FLAGS,
+    LABEL_COLUMNS,
+    ROLES,
+    SLOTS,
+    Diet,
+    allowed,
+    compute_labels,
+    counted_b12_per_100g,
+    explain,
+    label_foods,
+    label_new_foods,
+)
+from planner.diets.precomputed import LABELS_FILE, fingerprint, read_labels
+from planner.errors import InputError
+
+
+@pytest.fixture(scope="module")
+def labels(catalog):
+    return label_foods(catalog)
+
+
+@pytest.fixture(scope="module")
+def fresh(catalog):
+    return compute_labels(catalog)
+
+
+def test_contract_columns_and_index(catalog, labels):
+    assert list(labels.columns) == list(LABEL_COLUMNS)
+    assert labels.index.equals(catalog.foods.index)
+    for flag in (*FLAGS, "vegan", "vegetarian", "diet_uncertain", "plannable", "b12_reliable"):
+        assert labels[flag].dtype == bool, flag
+    assert set(labels["role"]) <= set(ROLES)
+    for column, allowed_items in (("roles", ROLES), ("slots", SLOTS)):
+        items = {i for value in labels[column] for i in value.split(",")}
+        assert items <= set(allowed_items), column
+    assert (labels["slots"].str.len() > 0).all()
+    assert labels["group_id"].notna().all()
+
+
+def test_flags_and_verdicts_agree(labels):
+    any_flag = labels[list(FLAGS)].any(axis=1)
+    assert not (labels["vegan"] & any_flag).any()
+    non_veg = labels[["meat", "poultry", "fish", "byproduct"]].any(axis=1)
+    assert not (labels["vegetarian"] & non_veg).any()
+    assert not (labels["vegan"] & ~labels["vegetarian"]).any()
+    joined = labels[list(FLAGS)].apply(lambda r: ",".join(f for f in FLAGS if r[f]), axis=1)
+    assert (joined == labels["animal_flags"]).all()
+    # Uncertain means "not established", so never vegan.
+    assert not (labels["vegan"] & labels["diet_uncertain"]).any()
+
+
+def test_precomputed_file_equals_fresh_computation(catalog, fresh):
+    from planner.catalog import DEFAULT_SNAPSHOT
+
+    stored = read_labels(DEFAULT_SNAPSHOT / LABELS_FILE)
+    assert stored is not None, "run `make labels` to create data/usda/labels.parquet"
+    table, stamp = stored
+    assert stamp == fingerprint(catalog), "labels.parquet is stale: run `make labels`"
+    pd.testing.assert_frame_equal(table, fresh, check_index_type=False)
+
+
+def test_labels_are_cached_and_fast(catalog):
+    label_foods(catalog)
+    start = time.perf_counter()
+    again = label_foods(catalog)
+    assert again is label_foods(catalog)
+    assert time.perf_counter() - start < 0.5
+
+
+@pytest.mark.parametrize(
+    ("food_id", "vegan", "vegetarian", "flag"),
+    [
+        ("sr:01009", False, True, "dairy"),  # Cheese, cheddar
+        ("sr:01001", False, True, "dairy"),  # Butter, salted
+        ("sr:16098", True, True, None),  # Peanut butter, smooth style, with salt
+        ("sr:11209", True, True, None),  # Eggplant, raw
+        ("sr:14016", True, True, None),  # Almond milk, sweetened, vanilla
+        ("fndds:11320000", True, True, None),  # Soy milk, sweetened
+        ("fndds:11111000", False, True, "dairy"),  # Milk, whole
+    ],
+)
+def test_spot_checks(labels, food_id, vegan, vegetarian, flag):
+    row = labels.loc[food_id]
+    assert row["vegan"] == vegan
+    assert row["vegetarian"] == vegetarian
+    if flag:
+        assert row[flag]
+
+
+def test_diet_presets(labels):
+    assert set(DIETS) == {"omnivore", "vegetarian", "vegan", "fortified-only"}
+    assert DIETS["fortified-only"] == Diet(
+        "omnivore", "fortified_only", DIETS["fortified-only"].label
+    )
+    assert allowed(labels, "omnivore").all()
+    assert allowed(labels, "vegan").equals(labels["vegan"])
+    assert allowed(labels, DIETS["vegetarian"]).equals(labels["vegetarian"])
+    all_b12 = counted_b12_per_100g(labels, "vegan")
+    fortified = counted_b12_per_100g(labels, "fortified-only")
+    assert (fortified <= all_b12 + 1e-12).all()
+    assert fortified.notna().all() and all_b12.notna().all()
+    with pytest.raises(InputError):
+        allowed(labels, "paleo")
+
+
+def test_b12_rules(catalog, labels):
+    foods = catalog.foods
+    b12 = foods["b12_ug"]
+    known = labels["b12_known"]
+    assert known.equals(b12.notna())
+    # Unknown B12 counts 0 but stays flagged unknown; natural B12 stays NaN where B12 is NaN.
+    assert (labels.loc[~known, "b12_counted_all_ug"] == 0).all()
+    assert labels.loc[~known, "b12_natural_ug"].isna().all()
+    reliable = labels["b12_reliable"] & known
+    assert (labels.loc[reliable, "b12_counted_all_ug"] == b12[reliable]).all()
+    assert (labels.loc[~labels["b12_reliable"], "b12_counted_all_ug"] == 0).all()
+    # Natural B12 = listed minus added, never below 0.
+    both = known & foods["b12_added_ug"].notna()
+    expected = (b12[both] - foods.loc[both, "b12_added_ug"]).clip(lower=0)
+    assert (labels.loc[both, "b12_natural_ug"] - expected).abs().max() < 1e-9
+
+
+def test_unreliable_sources_count_zero(catalog, labels):
+    names = catalog.foods["description"].str.lower()
+    for word in ("tempeh", "spirulina", "seaweed", "mushrooms", "miso"):
+        plant = labels["animal_flags"].isin(["", "honey"])
+        hits = labels[names.str.contains(word) & plant]
+        assert len(hits), word
+        assert not hits["b12_reliable"].any(), word
+        assert (hits["b12_counted_all_ug"] == 0).all(), word
+
+
+def test_explain_names_the_decisive_ingredient(catalog, labels):
+    non_vegan_recipe = labels[labels.index.str.startswith("fndds:") & labels["egg"]].index[0]
+    text = explain(non_vegan_recipe, catalog).text
+    assert "vegan: no" in text and "egg" in text and "ingredient" in text
+    with pytest.raises(InputError):
+        explain("sr:99999", catalog)
+
+
+def test_new_foods_are_conservative():
+    foods = pd.DataFrame(
+        {
+            "food_id": ["new:1", "new:2", "new:3", "new:4"],
+            "description": ["Oat drink", "Oat drink", "Granola", "Lentil soup"],
+            "category": ["Plant Based Milk", "Plant Based Milk", "Cereal", ""],
+            "b12_ug": [0.4, 0.4, None, None],
+        }
+    )
+    statements = {
+        "new:1": "Water, oats, rapeseed oil, calcium carbonate, vitamin B12",
+        "new:2": "Water, oats, whey powder, vitamin D3",
+    }
+    labels = label_new_foods(foods, statements)
+    assert list(labels.columns) == list(LABEL_COLUMNS)
+    assert labels.loc["new:1", "vegan"]
+    assert not labels.loc["new:2", "vegan"] and labels.loc["new:2", "dairy"]
+    assert not labels.loc["new:3", "vegan"] and labels.loc["new:3", "diet_uncertain"]
+    assert not labels.loc["new:4", "vegan"] and not labels.loc["new:4", "vegetarian"]
+    assert not labels.loc["new:3", "b12_known"]
