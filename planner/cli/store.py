@@ -1,0 +1,270 @@
+"""`b12plan clients ...` and `b12plan plans ...`: saved clients and plans from the command line.
+
+Both take `--db URL` (else $B12PLAN_DB_URL, else the default SQLite file) and `--owner`
+(default "local"), before or after the action.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from planner.cli.output import render, render_table
+from planner.errors import InputError
+from planner.plan import Plan
+from planner.storage import LOCAL_OWNER, OwnerStore, Store
+
+
+def positive_int(what: str) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{what} must be a whole number, got {text!r}"
+            ) from None
+        if value < 1:
+            raise argparse.ArgumentTypeError(f"{what} must be 1 or more, got {value}")
+        return value
+
+    return parse
+
+
+def _store_options(parser: argparse.ArgumentParser, *, leaf: bool) -> None:
+    # On the action too, so `b12plan plans list --db X` works as well as `plans --db X list`;
+    # SUPPRESS keeps an unset leaf option from hiding the group-level value.
+    default_db = argparse.SUPPRESS if leaf else None
+    default_owner = argparse.SUPPRESS if leaf else LOCAL_OWNER
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        default=default_db,
+        help="database URL or SQLite file (default: $B12PLAN_DB_URL, else "
+        "~/.local/share/b12-planner/b12plan.sqlite3)",
+    )
+    parser.add_argument(
+        "--owner",
+        default=default_owner,
+        help=f"whose data to use (default {LOCAL_OWNER!r})",
+    )
+
+
+def _action(actions: argparse._SubParsersAction, name: str, **kwargs) -> argparse.ArgumentParser:
+    parser = actions.add_parser(name, **kwargs)
+    _store_options(parser, leaf=True)
+    return parser
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    clients = sub.add_parser(
+        "clients",
+        help="saved clients: list, add, show",
+        description="People plans are made for, kept in the plan store.",
+    )
+    _store_options(clients, leaf=False)
+    actions = clients.add_subparsers(dest="clients_command", metavar="ACTION")
+    actions.required = True
+    listing = _action(actions, "list", help="every client with their number of plans")
+    listing.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    listing.set_defaults(func=run_clients_list)
+    add = _action(actions, "add", help="add a client")
+    add.add_argument("name", help="the client's name (1-200 characters, unique)")
+    add.add_argument("--notes", default="", help="free-text notes")
+    add.set_defaults(func=run_clients_add)
+    show = _action(actions, "show", help="a client's notes, profile and plans")
+    show.add_argument("name")
+    show.add_argument("--format", choices=("table", "json"), default="table")
+    show.set_defaults(func=run_clients_show)
+
+    plans = sub.add_parser(
+        "plans",
+        help="saved plans: save, list, show, export",
+        description="Plans saved per client; every save of the same plan adds a version.",
+    )
+    _store_options(plans, leaf=False)
+    actions = plans.add_subparsers(dest="plans_command", metavar="ACTION")
+    actions.required = True
+    save = _action(actions, "save", help="save a plan JSON file for a client")
+    save.add_argument("file", type=Path, help="a plan written by `b12plan plan --out`")
+    save.add_argument("--client", required=True, metavar="NAME", help="an existing client")
+    save.add_argument("--label", metavar="TEXT", help="a name for the plan")
+    save.add_argument(
+        "--plan-id",
+        type=positive_int("--plan-id"),
+        metavar="ID",
+        help="save as the next version of this plan instead of a new plan",
+    )
+    save.set_defaults(func=run_plans_save)
+    listing = _action(actions, "list", help="saved plans, newest first")
+    listing.add_argument("--client", metavar="NAME", help="only this client's plans")
+    listing.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    listing.set_defaults(func=run_plans_list)
+    show = _action(actions, "show", help="one plan: versions and daily totals")
+    show.add_argument("plan_id", type=positive_int("PLAN_ID"), metavar="PLAN_ID")
+    show.add_argument("--version", type=positive_int("--version"), metavar="N")
+    show.add_argument(
+        "--format", choices=("table", "json"), default="table", help="json = the plan itself"
+    )
+    show.set_defaults(func=run_plans_show)
+    export = _action(actions, "export", help="write a saved plan to a JSON file")
+    export.add_argument("plan_id", type=positive_int("PLAN_ID"), metavar="PLAN_ID")
+    export.add_argument("--out", type=Path, required=True, metavar="FILE")
+    export.add_argument("--version", type=positive_int("--version"), metavar="N")
+    export.set_defaults(func=run_plans_export)
+
+
+def _open(args: argparse.Namespace) -> tuple[Store, OwnerStore]:
+    store = Store(args.db)
+    try:
+        return store, store.for_owner(args.owner)
+    except BaseException:
+        store.close()
+        raise
+
+
+def _when(moment) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def run_clients_list(args: argparse.Namespace) -> int:
+    store, mine = _open(args)
+    with store:
+        people = mine.clients.list()
+        counts: dict[int, int] = {}
+        for plan in mine.plans.list():
+            counts[plan.client_id] = counts.get(plan.client_id, 0) + 1
+    frame = pd.DataFrame(
+        {
+            "id": [c.id for c in people],
+            "name": [c.name for c in people],
+            "plans": [counts.get(c.id, 0) for c in people],
+            "updated": [_when(c.updated) for c in people],
+            "notes": [c.notes.replace("\n", " ") for c in people],
+        },
+        columns=["id", "name", "plans", "updated", "notes"],
+    )
+    print(render(frame, args.format), end="")
+    return 0
+
+
+def run_clients_add(args: argparse.Namespace) -> int:
+    store, mine = _open(args)
+    with store:
+        client = mine.clients.add(args.name, notes=args.notes)
+    print(f"added client {client.name!r} (id {client.id})")
+    return 0
+
+
+def run_clients_show(args: argparse.Namespace) -> int:
+    store, mine = _open(args)
+    with store:
+        client = mine.clients.get(args.name)
+        saved = mine.plans.list(client.id)
+    if args.format == "json":
+        data = {
+            "id": client.id,
+            "name": client.name,
+            "notes": client.notes,
+            "profile": client.profile,
+            "created": client.created.isoformat(),
+            "updated": client.updated.isoformat(),
+            "plans": [
+                {
+                    "id": p.id,
+                    "label": p.label,
+                    "versions": p.versions,
+                    "updated": p.updated.isoformat(),
+                }
+                for p in saved
+            ],
+        }
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+        return 0
+    print(f"client {client.name!r} (id {client.id}), added {_when(client.created)}")
+    if client.notes:
+        print(f"notes: {client.notes}")
+    if client.profile:
+        print(f"profile: {json.dumps(client.profile, ensure_ascii=False)}")
+    print()
+    print(render_table(_plans_frame(saved)))
+    return 0
+
+
+def _plans_frame(saved) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "id": [p.id for p in saved],
+            "client": [p.client_name for p in saved],
+            "label": [p.label for p in saved],
+            "versions": [p.versions for p in saved],
+            "updated": [_when(p.updated) for p in saved],
+        },
+        columns=["id", "client", "label", "versions", "updated"],
+    )
+
+
+def run_plans_save(args: argparse.Namespace) -> int:
+    plan = Plan.load(args.file)
+    store, mine = _open(args)
+    with store:
+        saved = mine.plans.save(args.client, plan, label=args.label, plan_id=args.plan_id)
+    print(
+        f"saved plan {saved.plan_id} version {saved.version} ({saved.label!r}) "
+        f"for client {saved.client_name!r}"
+    )
+    return 0
+
+
+def run_plans_list(args: argparse.Namespace) -> int:
+    store, mine = _open(args)
+    with store:
+        saved = mine.plans.list(args.client)
+    print(render(_plans_frame(saved), args.format), end="")
+    return 0
+
+
+def run_plans_show(args: argparse.Namespace) -> int:
+    store, mine = _open(args)
+    with store:
+        info = mine.plans.info(args.plan_id)
+        plan = mine.plans.get(args.plan_id, args.version)
+        versions = mine.plans.versions(args.plan_id)
+    if args.format == "json":
+        print(plan.to_json())
+        return 0
+    shown = args.version or info.versions
+    print(f"plan {info.id} {info.label!r} for client {info.client_name!r}")
+    print(f"version {shown} of {info.versions}; {plan.diet}, {plan.n_days} day(s)")
+    print(f"B12 target: {plan.targets.b12_ug_per_day:g} µg/day ({plan.targets.b12_source})")
+    print()
+    days = pd.DataFrame(
+        {
+            "day": [d.day for d in plan.days],
+            "kcal": [d.kcal for d in plan.days],
+            "protein_g": [d.protein_g for d in plan.days],
+            "b12_ug": [d.b12_ug for d in plan.days],
+            "b12_counted_ug": [d.b12_counted_ug for d in plan.days],
+        }
+    )
+    print(render_table(days))
+    print()
+    history = pd.DataFrame(
+        {"version": [v.version for v in versions], "saved": [_when(v.created) for v in versions]}
+    )
+    print(render_table(history))
+    return 0
+
+
+def run_plans_export(args: argparse.Namespace) -> int:
+    if args.out.is_dir():
+        raise InputError(f"--out {args.out} is a folder; give a file name such as plan.json")
+    store, mine = _open(args)
+    with store:
+        plan = mine.plans.get(args.plan_id, args.version)
+    plan.save(args.out)  # atomic: a temporary file renamed over the target
+    print(args.out)
+    return 0
