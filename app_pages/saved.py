@@ -1,0 +1,189 @@
+"""Saved plans: clients, their plans and versions; open, duplicate, rename, delete, compare.
+
+Everything goes through planner.storage's owner-scoped repositories: the signed-in person's
+data when st.login is configured, else the single local owner.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from app_pages.common import open_saved_plan, owner_store, show_planner_error
+from planner.errors import PlannerError
+
+st.title("Saved plans")
+
+store = owner_store()
+if store is None:
+    st.stop()
+
+st.caption(f"Stored in {store.store.description}.")
+
+
+def attempt(action, success: str | None = None) -> bool:
+    """Run a storage call; show its plain-language error instead of failing the page."""
+    try:
+        action()
+    except PlannerError as err:
+        show_planner_error(err)
+        return False
+    if success:
+        st.toast(success, icon=":material/check_circle:")
+    return True
+
+
+try:
+    clients = store.clients.list()
+except PlannerError as err:
+    show_planner_error(err)
+    st.stop()
+
+client_col, plan_col = st.columns([1, 2], gap="large")
+
+# --- clients -----------------------------------------------------------------------------------
+with client_col:
+    st.subheader("Clients")
+    with (
+        st.expander("Add a client", expanded=not clients, icon=":material/person_add:"),
+        st.form("add_client", clear_on_submit=True, border=False),
+    ):
+        new_name = st.text_input("Name", key="new_client_name")
+        new_notes = st.text_area("Notes (optional)", key="new_client_notes", height=80)
+        if st.form_submit_button("Add client", key="add_client_submit") and attempt(
+            lambda: store.clients.add(new_name, new_notes), f"Added {new_name.strip()}"
+        ):
+            st.rerun()
+    if not clients:
+        st.info(
+            "No clients yet. Add one here, or save a plan from the Plan page (it asks for a "
+            "client name).",
+            icon=":material/info:",
+        )
+        st.stop()
+    by_id = {c.id: c for c in clients}
+    client_id = st.radio(
+        "Client", list(by_id), format_func=lambda i: by_id[i].name, key="saved_client"
+    )
+    client = by_id[client_id]
+    if client.notes:
+        st.caption(client.notes)
+    with st.expander("Rename or delete this client", icon=":material/edit:"):
+        renamed = st.text_input("New name", value=client.name, key=f"rename_client_{client.id}")
+        if st.button("Rename client", key="rename_client") and attempt(
+            lambda: store.clients.rename(client.id, renamed), "Client renamed"
+        ):
+            st.rerun()
+        sure = st.checkbox(
+            f"Delete {client.name} and all their plans", key=f"confirm_client_{client.id}"
+        )
+        if st.button("Delete client", disabled=not sure, key="delete_client") and attempt(
+            lambda: store.clients.delete(client.id), f"Deleted {client.name}"
+        ):
+            st.rerun()
+
+# --- plans of the client --------------------------------------------------------------------------
+with plan_col:
+    st.subheader(f"Plans for {client.name}")
+    try:
+        plans = store.plans.list(client.id)
+    except PlannerError as err:
+        show_planner_error(err)
+        st.stop()
+    if not plans:
+        st.info(
+            "No saved plans for this client yet. Generate a plan and use **Save** on the Plan "
+            "page.",
+            icon=":material/info:",
+        )
+        st.stop()
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Plan": [p.label for p in plans],
+                "Versions": [p.versions for p in plans],
+                "Last saved": [p.updated.strftime("%Y-%m-%d %H:%M") for p in plans],
+            }
+        ),
+        hide_index=True,
+    )
+    plan_by_id = {p.id: p for p in plans}
+    plan_id = st.selectbox(
+        "Plan", list(plan_by_id), format_func=lambda i: plan_by_id[i].label, key="saved_plan"
+    )
+    summary = plan_by_id[plan_id]
+    versions = list(range(1, summary.versions + 1))
+    version = st.selectbox(
+        "Version",
+        versions,
+        index=len(versions) - 1,
+        format_func=lambda v: f"version {v}" + (" (newest)" if v == summary.versions else ""),
+        key=f"saved_version_{plan_id}",
+    )
+
+    actions = st.columns(3)
+    if actions[0].button("Open", type="primary", icon=":material/open_in_browser:", key="open"):
+        try:
+            opened = store.plans.get(plan_id, version)
+        except PlannerError as err:
+            show_planner_error(err)
+        else:
+            open_saved_plan(
+                opened,
+                plan_id=plan_id,
+                version=version,
+                client_id=client.id,
+                label=summary.label,
+            )
+            st.switch_page("app_pages/plan.py")
+    if actions[1].button("Duplicate", icon=":material/content_copy:", key="duplicate") and attempt(
+        lambda: store.plans.duplicate(plan_id), f"Copied {summary.label}"
+    ):
+        st.rerun()
+    with actions[2].popover("Delete", icon=":material/delete:"):
+        st.write(f"Delete **{summary.label}** with all {summary.versions} version(s)?")
+        if st.button("Yes, delete it", key="delete_plan") and attempt(
+            lambda: store.plans.delete(plan_id), f"Deleted {summary.label}"
+        ):
+            st.rerun()
+
+    with st.form(f"rename_plan_{plan_id}", border=False):
+        label = st.text_input("Rename the plan", value=summary.label, key=f"plan_label_{plan_id}")
+        if st.form_submit_button("Rename") and attempt(
+            lambda: store.plans.rename(plan_id, label), "Plan renamed"
+        ):
+            st.rerun()
+
+    # --- compare two versions ---------------------------------------------------------------
+    st.subheader("Compare two versions")
+    if summary.versions < 2:
+        st.caption("This plan has one version; save it again from the Plan page to compare.")
+        st.stop()
+    first_col, second_col = st.columns(2)
+    version_a = first_col.selectbox(
+        "From", versions, index=len(versions) - 2, key=f"compare_a_{plan_id}"
+    )
+    version_b = second_col.selectbox(
+        "To", versions, index=len(versions) - 1, key=f"compare_b_{plan_id}"
+    )
+    try:
+        diff = store.plans.compare(plan_id, version_a, version_b)
+    except PlannerError as err:
+        show_planner_error(err)
+        st.stop()
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Day": [d.day for d in diff.days],
+                f"B12 v{version_a} (µg)": [d.before for d in diff.days],
+                f"B12 v{version_b} (µg)": [d.after for d in diff.days],
+                "Change (µg)": [d.change for d in diff.days],
+            }
+        ).style.format(precision=2, na_rep="—"),
+        hide_index=True,
+    )
+    added_col, removed_col = st.columns(2)
+    added_col.markdown(f"**Foods only in version {version_b}**")
+    added_col.markdown("\n".join(f"- {name}" for _, name in diff.foods_added) or "none")
+    removed_col.markdown(f"**Foods only in version {version_a}**")
+    removed_col.markdown("\n".join(f"- {name}" for _, name in diff.foods_removed) or "none")

@@ -1,0 +1,167 @@
+"""End to end in a real browser: the app served by `streamlit run`, driven by Debian's Chromium.
+
+Skipped (with the reason) only when /usr/bin/chromium is absent; .ci/run installs it. Never run
+`playwright install`: the browser comes from the system package.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="/usr/bin/chromium is absent; install it with `apt-get install chromium` "
+        "(.ci/run does) to run the browser test",
+    ),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 60) -> float:
+    """Seconds until /_stcore/health answers ok; fails early if the server died."""
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited with status {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.read().decode().strip() == "ok":
+                    return time.monotonic() - start
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"streamlit did not answer {url}/_stcore/health within {timeout} s")
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory) -> Iterator[str]:
+    port = free_port()
+    env = os.environ.copy()
+    env.pop("FDC_API_KEY", None)  # the browser test must never reach the internet
+    env["B12PLAN_DB_URL"] = f"sqlite:///{tmp_path_factory.mktemp('db') / 'plans.db'}"
+    log = (tmp_path_factory.mktemp("log") / "streamlit.log").open("w")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "streamlit_app.py",
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, process)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS
+        )
+        yield chromium
+        chromium.close()
+
+
+def wait_idle(page, timeout: float = 60_000) -> None:
+    """Wait until Streamlit has finished running the script for the current interaction."""
+    page.wait_for_selector(
+        "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout
+    )
+
+
+def test_first_page_renders_quickly(app_url, browser, artifacts_dir):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    start = time.monotonic()
+    page.goto(app_url)
+    wait_idle(page)
+    page.get_by_role("heading", name="Plan a week").wait_for()
+    elapsed = time.monotonic() - start
+    page.close()
+    assert elapsed < 10, f"first page took {elapsed:.1f} s to render"
+
+
+def test_vegan_plan_download_shopping_list_and_screenshots(app_url, browser, artifacts_dir):
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page.goto(app_url)
+    wait_idle(page)
+
+    page.get_by_test_id("stSelectbox").filter(has_text="Diet").click()
+    page.get_by_role("option", name="vegan", exact=True).click()
+    wait_idle(page)
+    page.get_by_role("button", name="Generate plan").click()
+    wait_idle(page, timeout=90_000)
+    page.get_by_text("B12 target met every day").wait_for(timeout=30_000)
+    page.screenshot(path=str(artifacts_dir / "plan-laptop.png"), full_page=True)
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    wait_idle(page)
+    page.screenshot(path=str(artifacts_dir / "plan-phone.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    page.get_by_role("link", name="Shopping list").click()
+    wait_idle(page)
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="CSV").click()
+    download = download_info.value
+    rows = list(csv.DictReader(io.StringIO(Path(download.path()).read_text(encoding="utf-8"))))
+    page.screenshot(path=str(artifacts_dir / "shopping-laptop.png"), full_page=True)
+    page.close()
+
+    assert download.suggested_filename.endswith(".csv")
+    assert rows, "the shopping list CSV has no rows"
+    assert {"aisle", "food"} <= set(rows[0]), f"unexpected columns {list(rows[0])}"
