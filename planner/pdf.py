@@ -105,6 +105,7 @@ class Handout(FPDF):
         self.footer_text = footer_text
         self.set_margins(MARGIN_MM, MARGIN_MM, MARGIN_MM)
         self.set_auto_page_break(True, margin=FOOTER_MM + 4)
+        self.core_fonts_encoding = "windows-1252"  # µ, ×, – and — exist in the core fonts
         self.fonts_used = self._register_fonts(font_files)
         self.set_title(title)
         self.set_author("b12-planner")
@@ -669,7 +670,12 @@ def shopping_pdf(
         pdf.font(7.5, color=MUTED)
         pdf.write_paragraph(
             4,
-            "Amounts are rounded up to household units; grams are what the plan needs. "
-            "Food data: " + "; ".join(f"{d} ({n} foods)" for d, _, n in shopping.sources) + ".",
+            "Amounts are rounded up to household units; grams are the exact amounts to buy. "
+            "Food data: "
+            + "; ".join(
+                f"{dataset_label(d, r)} ({n} food{'s' if n != 1 else ''})"
+                for d, r, n in shopping.sources
+            )
+            + ".",
         )
     return bytes(pdf.output())

@@ -219,7 +219,7 @@ VOLUME_UNITS = ("cup", "fl oz", "tbsp", "tsp", "quart", "pint")
 # Portions that are not a unit anyone measures or shops by.
 _GENERIC = re.compile(
     r"\b(serving|servings|nlea|portion|guideline|quantity|cubic|surface|linear|calories?"
-    r"|amount|yield)\b",
+    r"|amount)\b",
     re.IGNORECASE,
 )
 # Count units people shop by, best first; other count units rank after the measures.
@@ -327,6 +327,8 @@ def parse_portion(text: str, grams: float) -> ParsedPortion | None:
         found = pattern.match(rest)
         if found:
             qualifier = rest[found.end() :].strip(" ,")
+            if "yield" in qualifier:  # "1 oz dry, yield after cooking": not an ounce of food
+                return None
             plainness = 0 if not qualifier else 1 if qualifier.strip("()") == "nfs" else 2
             return ParsedPortion(HouseholdUnit(unit, per_unit, step, text), rank, plainness)
     cut = re.search(r"[,(]", rest)
