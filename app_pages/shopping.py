@@ -57,11 +57,12 @@ for aisle, lines in shopping.by_aisle():
         st.markdown(f"**{exports.aisle_title(aisle)}**")
         for line in lines:
             text = exports.checklist_item(line).removeprefix("- [ ] ").removeprefix("- [x] ")
+            covered = line.to_buy <= 0  # all of it is in the pantry: shown ticked, fixed
             st.checkbox(
                 text,
-                value=line.to_buy <= 0,
-                key=f"got_{line.item_id}",
-                disabled=line.to_buy <= 0,
+                value=covered,
+                key=f"{'have' if covered else 'got'}_{line.item_id}",
+                disabled=covered,
             )
 
 # --- pantry ------------------------------------------------------------------------------------

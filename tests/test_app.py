@@ -12,8 +12,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from planner import diets
+from planner import diets, exports
 from planner.catalog import load_catalog
+from planner.plan import Plan
+from planner.shopping import build_shopping_list
+from planner.storage import Store
 
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "streamlit_app.py")
@@ -165,3 +168,117 @@ def test_fdc_search_adds_a_branded_food_from_a_local_server(monkeypatch):
     assert any("OAT DRINK, FORTIFIED" in str(s.value) for s in at.success)
     at.text_input(key="foods_query").input("oat drink fortified").run()
     assert "fdc:900001" in at.dataframe[0].value.index
+
+
+# --- Shopping list ---------------------------------------------------------------------------
+
+GOLDEN_PLAN = REPO / "tests" / "golden" / "plan_vegan_week.json"
+
+
+def app_with_plan(page: str, plan: Plan | None = None) -> AppTest:
+    """A session whose current plan is `plan` (default: the golden vegan week), on `page`."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["plan"] = plan or Plan.load(GOLDEN_PLAN)
+    at.switch_page(f"app_pages/{page}.py")
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_shopping_page_without_a_plan_points_to_the_plan_page():
+    at = new_app("shopping")
+    assert any("Generate a plan first" in str(i.value) for i in at.info)
+
+
+def test_shopping_list_by_aisle_with_pantry_and_day_choice():
+    plan = Plan.load(GOLDEN_PLAN)
+    at = app_with_plan("shopping", plan)
+    expected = build_shopping_list(plan, load_catalog())
+    boxes = {cb.key: cb for cb in at.checkbox if cb.key.startswith(("got_", "have_"))}
+    assert set(boxes) == {f"got_{line.item_id}" for line in expected.lines}
+    aisle_titles = [str(m.value) for m in at.markdown if str(m.value).startswith("**")]
+    for aisle, _ in expected.by_aisle():
+        assert f"**{exports.aisle_title(aisle)}**" in aisle_titles
+    assert len(at.get("download_button")) == 4  # CSV, Markdown, PDF, supplement reminders
+
+    # Everything of the first line is already at home: it is ticked and disabled.
+    first = expected.lines[0]
+    at.session_state["pantry_editor"] = {
+        "edited_rows": {0: {"at_home": first.needed}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    assert not at.exception
+    assert at.session_state["pantry_grams"] == {first.item_id: pytest.approx(first.needed)}
+    box = at.checkbox(key=f"have_{first.item_id}")
+    assert box.value is True and box.disabled
+
+    at.segmented_control(key="shop_days_mode").set_value("choose days").run()
+    at.multiselect(key="shop_days").set_value([1]).run()
+    assert not at.exception
+    day_one = build_shopping_list(plan, load_catalog(), days=[1])
+    assert sum(cb.key.startswith(("got_", "have_")) for cb in at.checkbox) == len(day_one.lines)
+    assert any("day 1 of your 7-day vegan plan" in str(c.value) for c in at.caption)
+
+
+# --- Saved plans -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def db_url(tmp_path, monkeypatch) -> str:
+    url = f"sqlite:///{tmp_path / 'plans.sqlite3'}"
+    monkeypatch.setenv("B12PLAN_DB_URL", url)
+    return url
+
+
+def test_saved_plans_start_empty_and_add_a_client(db_url):
+    at = new_app("saved")
+    assert any("No clients yet" in str(i.value) for i in at.info)
+    at.text_input(key="new_client_name").input("Alice")
+    at.button(key="add_client_submit").click().run()
+    assert not at.exception
+    assert [c.name for c in Store(db_url).for_owner("local").clients.list()] == ["Alice"]
+    assert any("No saved plans for this client yet" in str(i.value) for i in at.info)
+
+
+def test_saved_plans_compare_rename_duplicate_delete(db_url):
+    mine = Store(db_url).for_owner("local")
+    alice = mine.clients.add("Alice")
+    first = Plan.load(GOLDEN_PLAN)
+    saved = mine.plans.save(alice, first, label="vegan week")
+    second = first.model_copy(deep=True)
+    second.entries = [e for e in second.entries if e.day != 2 or e.slot != "breakfast"]
+    second.days[1].b12_counted_ug -= 1.0
+    mine.plans.save(alice, second, plan_id=saved.plan_id)
+
+    at = new_app("saved")
+    assert at.radio(key="saved_client").value == alice.id
+    compare = at.dataframe[-1].value
+    day2 = compare[compare["Day"] == 2].iloc[0]
+    assert day2["Change (µg)"] == pytest.approx(-1.0)
+    removed = {e.description for e in first.entries if e.day == 2 and e.slot == "breakfast"}
+    removed -= {e.description for e in second.entries}
+    page = texts(at)
+    for name in removed:
+        assert name in page
+
+    at.text_input(key=f"plan_label_{saved.plan_id}").input("vegan week, final")
+    next(b for b in at.button if b.label == "Rename").click().run()
+    assert mine.plans.info(saved.plan_id).label == "vegan week, final"
+
+    at.button(key="duplicate").click().run()
+    assert not at.exception
+    labels = sorted(p.label for p in mine.plans.list(alice))
+    assert labels == ["copy of vegan week, final", "vegan week, final"]
+
+    at.selectbox(key="saved_plan").set_value(saved.plan_id).run()
+    at.button(key="delete_plan").click().run()
+    assert not at.exception
+    assert [p.label for p in mine.plans.list(alice)] == ["copy of vegan week, final"]
+
+
+def test_saved_plans_bad_database_url_is_explained(monkeypatch):
+    monkeypatch.setenv("B12PLAN_DB_URL", "mysql://nobody@localhost/plans")
+    at = new_app("saved")
+    assert any("SQLite or PostgreSQL" in str(e.value) for e in at.error)
