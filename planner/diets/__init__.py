@@ -16,7 +16,13 @@ import numpy as np
 import pandas as pd
 
 from planner.catalog import Catalog
-from planner.diets.animal import Status, classify_names, judge_described_foods, judge_recipes
+from planner.diets.animal import (
+    Status,
+    classify_names,
+    judge_described_foods,
+    judge_recipes,
+    pop_plain_markers,
+)
 from planner.diets.b12 import b12_columns
 from planner.diets.meals import assign_roles, find_exclusions, group_ids
 from planner.diets.rules import FLAGS, ROLES, SLOTS, Rules, load_rules
@@ -260,7 +266,7 @@ def label_new_foods(
 def _judge_statement(name: str, statement: str, rules: Rules) -> Status:
     """A food with an ingredient statement: its name plus every listed ingredient."""
     own = classify_names(pd.Series([name]), pd.Series([False]), rules)[0]
-    own.flags.pop("_plain", None)
+    pop_plain_markers(own)
     status = Status(dict(own.flags), own.vegan_uncertain, own.vegetarian_uncertain)
     parts = [p.strip() for p in _SPLIT_INGREDIENTS.split(statement) if p and p.strip()]
     if not parts:
@@ -268,7 +274,7 @@ def _judge_statement(name: str, statement: str, rules: Rules) -> Status:
         return status
     judged = classify_names(pd.Series(parts), pd.Series(True, index=range(len(parts))), rules)
     for part, child in zip(parts, judged, strict=True):
-        child.flags.pop("_plain", None)
+        pop_plain_markers(child)
         status.merge(child, f"label ingredient '{part}'")
     return status
 

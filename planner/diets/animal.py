@@ -42,35 +42,54 @@ def _extract(text: pd.Series, regex) -> pd.Series:
     return text.str.extract(wrapped, flags=regex.flags, expand=True)[0]
 
 
-def classify_names(names: pd.Series, text_only: pd.Series, rules: Rules) -> list[Status]:
+def classify_names(
+    names: pd.Series, text_only: pd.Series, rules: Rules, categories: pd.Series | None = None
+) -> list[Status]:
     """Judge food names by the term table; `text_only` rows also get the 'text'-scope terms."""
     lower = names.fillna("").astype(str).str.lower()
+    if categories is None:
+        categories = pd.Series("", index=lower.index)
+    categories = categories.fillna("").astype(str)
     neutral = lower
     for term in rules.terms:
         if term.kind == "neutral":
             neutral = neutral.str.replace(term.regex, " ", regex=True)
     statuses = [Status() for _ in range(len(lower))]
     meatless = pd.Series(False, index=lower.index)
+    plain = pd.Series(False, index=lower.index)
+    vegetarian_plain = pd.Series(False, index=lower.index)
     for term in rules.terms:
         if term.kind == "meatless":
             meatless |= contains(neutral, term.regex)
-    plain = pd.Series(False, index=lower.index)
-    for term in rules.terms:
-        if term.kind == "plain":
-            plain |= contains(lower, term.regex) & text_only
+        elif term.kind in ("plain", "vegetarian_plain"):
+            hit = contains(lower, term.regex) & text_only
+            if term.category is not None:
+                hit &= contains(categories, term.category)
+            if term.kind == "plain":
+                plain |= hit
+            else:
+                vegetarian_plain |= hit
     positions = {label: i for i, label in enumerate(lower.index)}
     for term in rules.terms:
         if term.kind not in ("animal", "vegan_risk", "vegetarian_risk"):
             continue
-        found = _extract(neutral, term.regex)
+        if term.regex is None:  # a rule about a whole category
+            found = pd.Series("", index=lower.index, dtype=object)
+        else:
+            found = _extract(neutral, term.regex)
         hit = found.notna()
         if term.scope == "text":
             hit &= text_only
+        if term.category is not None:
+            hit &= contains(categories, term.category)
         if term.kind == "animal" and term.flag in MEATLESS_CANCELS:
             hit &= ~meatless
         for label, word in found[hit].items():
             status = statuses[positions[label]]
-            why = f"name has '{word}' ({term.reason})"
+            if term.regex is None:
+                why = f"category '{categories[label]}' ({term.reason})"
+            else:
+                why = f"name has '{word}' ({term.reason})"
             if term.kind == "animal":
                 status.flags.setdefault(term.flag, why)
             elif term.kind == "vegan_risk":
@@ -83,14 +102,21 @@ def classify_names(names: pd.Series, text_only: pd.Series, rules: Rules) -> list
         status.vegan_uncertain = status.vegan_uncertain or (
             "meat substitute without an ingredient list (these often contain egg white or milk)"
         )
-    for i, is_plain in enumerate(plain.to_numpy()):
+    for i, (is_plain, is_veg_plain) in enumerate(
+        zip(plain.to_numpy(), vegetarian_plain.to_numpy(), strict=True)
+    ):
         if is_plain:
             statuses[i].flags.setdefault("_plain", "plain")
+        if is_veg_plain:
+            statuses[i].flags.setdefault("_vegetarian_plain", "plain")
     return statuses
 
 
-def _pop_plain(status: Status) -> bool:
-    return status.flags.pop("_plain", None) is not None
+def pop_plain_markers(status: Status) -> tuple[bool, bool]:
+    """Remove the 'plain' markers; returns (plain for vegans, plain for vegetarians)."""
+    plain = status.flags.pop("_plain", None) is not None
+    vegetarian_plain = status.flags.pop("_vegetarian_plain", None) is not None
+    return plain, plain or vegetarian_plain
 
 
 def judge_described_foods(foods: pd.DataFrame, langual: pd.DataFrame, rules: Rules) -> dict:
@@ -101,7 +127,7 @@ def judge_described_foods(foods: pd.DataFrame, langual: pd.DataFrame, rules: Rul
         extra_text = extra.astype(object).where(extra.notna(), "").astype(str)
         names = names + extra_text.map(lambda s: f" ; {s}" if s else "")
     text_only = pd.Series(True, index=foods.index)
-    statuses = classify_names(names, text_only, rules)
+    statuses = classify_names(names, text_only, rules, foods["category"])
     codes_by_food: dict[str, list[str]] = defaultdict(list)
     if len(langual):
         known = langual[langual["factor_code"].isin(rules.langual)]
@@ -110,7 +136,7 @@ def judge_described_foods(foods: pd.DataFrame, langual: pd.DataFrame, rules: Rul
     result = {}
     categories = foods["category"].fillna("").astype(str)
     for food_id, category, status in zip(foods.index, categories, statuses, strict=True):
-        plain = _pop_plain(status)
+        plain, vegetarian_plain = pop_plain_markers(status)
         group = rules.groups.get(category)
         for code in codes_by_food.get(food_id, ()):
             effect, reason = rules.langual[code]
@@ -139,7 +165,7 @@ def judge_described_foods(foods: pd.DataFrame, langual: pd.DataFrame, rules: Rul
                 status.vegan_uncertain = status.vegan_uncertain or (
                     f"SR food group '{category}': {group.reason}"
                 )
-            if group.vegetarian_uncertain:
+            if group.vegetarian_uncertain and not vegetarian_plain:
                 status.vegetarian_uncertain = status.vegetarian_uncertain or (
                     f"SR food group '{category}': {group.reason}"
                 )
@@ -155,10 +181,12 @@ def judge_recipes(
     apply_overrides,
 ) -> dict[str, Status]:
     """Statuses of FNDDS foods: own name plus every ingredient, resolved recursively."""
-    names = classify_names(fndds["description"], pd.Series(False, index=fndds.index), rules)
+    names = classify_names(
+        fndds["description"], pd.Series(False, index=fndds.index), rules, fndds["category"]
+    )
     name_status = dict(zip(fndds.index, names, strict=True))
     for status in names:
-        _pop_plain(status)
+        pop_plain_markers(status)
 
     recipe: dict[str, list[tuple[int, str]]] = defaultdict(list)
     codes = ingredients["ingredient_code"].astype("int64").to_numpy()
@@ -177,7 +205,7 @@ def judge_recipes(
         texts = pd.Series([unresolved[k] for k in keys], index=range(len(keys)))
         judged = classify_names(texts, pd.Series(True, index=texts.index), rules)
         for status in judged:
-            _pop_plain(status)
+            pop_plain_markers(status)
         unresolved_status = dict(zip(keys, judged, strict=True))
     else:
         unresolved_status = {}

@@ -32,7 +32,15 @@ ROLES = (
     "other",
 )
 SLOTS = ("breakfast", "lunch", "dinner", "snack", "drink")
-TERM_KINDS = ("neutral", "meatless", "animal", "vegan_risk", "vegetarian_risk", "plain")
+TERM_KINDS = (
+    "neutral",
+    "meatless",
+    "animal",
+    "vegan_risk",
+    "vegetarian_risk",
+    "plain",
+    "vegetarian_plain",
+)
 OVERRIDE_FIELDS = (
     *FLAGS,
     "vegan_uncertain",
@@ -60,8 +68,8 @@ RULE_FILES = (
 
 
 def word_regex(pattern: str) -> re.Pattern[str]:
-    """Compile a rule pattern so each alternative matches whole words only."""
-    return re.compile(rf"(?<![a-z])(?:{pattern})(?![a-z])", re.IGNORECASE)
+    """Compile a rule pattern so each alternative matches whole words (or their plural) only."""
+    return re.compile(rf"(?<![a-z])(?:{pattern})(?:e?s)?(?![a-z])", re.IGNORECASE)
 
 
 def plain_regex(pattern: str) -> re.Pattern[str]:
@@ -136,10 +144,11 @@ def _list(path: str, row: dict[str, str], column: str, allowed: tuple[str, ...])
 
 @dataclass(frozen=True)
 class Term:
-    regex: re.Pattern[str]
+    regex: re.Pattern[str] | None  # None: the rule is about the whole category ('*')
     kind: str
     flag: str
     scope: str  # "all" | "text"
+    category: re.Pattern[str] | None
     reason: str
 
 
@@ -209,17 +218,30 @@ def load_rules() -> Rules:
     root = str(RULES_DIR)
 
     terms = []
-    for row in read_table("animal_terms.csv", ("pattern", "kind", "flag", "scope", "reason")):
-        path = f"{root}/animal_terms.csv"
+    path = f"{root}/animal_terms.csv"
+    for row in read_table(
+        "animal_terms.csv", ("pattern", "kind", "flag", "scope", "category", "reason")
+    ):
         kind = _choice(path, row, "kind", TERM_KINDS)
         flag = row["flag"].strip()
         if kind == "animal":
             flag = _choice(path, row, "flag", FLAGS)
-        regex = _compile(path, row, "pattern", words=kind != "plain")
-        if regex is None:
-            raise DataError("empty pattern", path=path, row=int(row["_line"]), column="pattern")
+        category = _compile(path, row, "category", words=False)
+        if row["pattern"].strip() == "*":
+            if category is None or kind not in ("vegan_risk", "vegetarian_risk"):
+                raise DataError(
+                    "'*' needs a category and a vegan_risk or vegetarian_risk kind",
+                    path=path,
+                    row=int(row["_line"]),
+                    column="pattern",
+                )
+            regex = None
+        else:
+            regex = _compile(path, row, "pattern", words=kind not in ("plain", "vegetarian_plain"))
+            if regex is None:
+                raise DataError("empty pattern", path=path, row=int(row["_line"]), column="pattern")
         scope = _choice(path, row, "scope", ("all", "text"))
-        terms.append(Term(regex, kind, flag, scope, row["reason"].strip()))
+        terms.append(Term(regex, kind, flag, scope, category, row["reason"].strip()))
 
     groups = {}
     path = f"{root}/food_groups.csv"
