@@ -221,3 +221,13 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     )
     with admin.connect() as conn:
         conn.execute(DropSchema(name, cascade=True))
+
+
+@pytest.fixture
+def store(db_url: str) -> Iterator[object]:
+    """An opened planner.storage.Store on a fresh database, closed afterwards."""
+    from planner.storage import Store
+
+    opened = Store(db_url)
+    yield opened
+    opened.close()

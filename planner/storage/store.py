@@ -168,6 +168,8 @@ class PantryItem:
 
 def _short_text(value: Any, what: str, limit: int) -> str:
     """A one-line, non-empty name (client, label, food id, owner), stripped."""
+    if value is None:
+        raise InputError(f"{what} is missing; give a {what} of 1-{limit} characters")
     if not isinstance(value, str):
         raise InputError(f"{what} must be text, got {type(value).__name__}")
     text = value.strip()
@@ -515,7 +517,7 @@ class Store:
                 f"change it. Restore a backup or set {ENV_DB_URL} to another file"
             )
         if "locked" in lowered or "busy" in lowered:
-            return f"{where} is busy (another program held it for {BUSY_TIMEOUT_S:.0f} s); retry"
+            return f"{where} is busy: another program is writing to it; try again"
         if "readonly" in lowered or "read-only" in lowered:
             return f"{where} is read-only; check the file's permissions"
         if "unable to open" in lowered:
