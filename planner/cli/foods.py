@@ -10,9 +10,22 @@ import pandas as pd
 
 from planner.catalog import NUTRIENT_COLUMNS, SOURCES, fdc_url, load_catalog
 from planner.cli.output import render, render_table, to_jsonable
+from planner.diets import DIETS, allowed, explain, label_foods
 from planner.errors import InputError
 
 BASE_COLUMNS = ["food_id", "fdc_id", "description", "source", "category", *NUTRIENT_COLUMNS]
+# Diet labels shown beside every food (planner.diets).
+DIET_COLUMNS = [
+    "vegan",
+    "vegetarian",
+    "animal_flags",
+    "b12_reliable",
+    "b12_counted_fortified_only_ug",
+    "roles",
+    "slots",
+    "plannable",
+    "exclusion_reason",
+]
 
 
 def positive_int(text: str) -> int:
@@ -36,6 +49,21 @@ def register(sub: argparse._SubParsersAction) -> None:
     foods.add_argument("--format", choices=("table", "csv", "json"), default="table")
     foods.add_argument("--limit", type=positive_int, help="at most N rows (default: all)")
     foods.add_argument("--catalog", type=Path, help="catalog snapshot folder (default: bundled)")
+    foods.add_argument(
+        "--diet",
+        choices=tuple(DIETS),
+        help="only foods this diet allows (uncertain foods count as not vegan)",
+    )
+    foods.add_argument(
+        "--plannable",
+        action="store_true",
+        help="only foods the planner may pick (not raw meat, baby food, supplements, ...)",
+    )
+    foods.add_argument(
+        "--explain",
+        metavar="FOOD_ID",
+        help="why a food is (not) vegan or vegetarian, what B12 counts, its role and slots",
+    )
     foods.set_defaults(func=run_foods)
 
     food = sub.add_parser("food", help="everything about one food: nutrients, portions, source")
@@ -50,16 +78,38 @@ def select_foods(args: argparse.Namespace) -> pd.DataFrame:
     foods = catalog.search(args.search) if args.search else catalog.foods
     if args.source:
         foods = foods[foods["source"] == args.source]
-    table = foods.reset_index()[BASE_COLUMNS]
+    labels = label_foods(catalog).loc[foods.index]
+    diet = getattr(args, "diet", None)
+    if diet:
+        keep = allowed(labels, diet)
+        foods, labels = foods[keep], labels[keep]
+    if getattr(args, "plannable", False):
+        foods, labels = foods[labels["plannable"]], labels[labels["plannable"]]
+    table = foods.join(labels[DIET_COLUMNS]).reset_index()[BASE_COLUMNS + DIET_COLUMNS]
     if args.limit:
         table = table.head(args.limit)
     return table
 
 
+def check_food_id(food_id: str) -> None:
+    if ":" not in food_id:
+        raise InputError(
+            f"{food_id!r} is not a food id; ids look like fndds:25110140, sr:01077 or "
+            "fdc:746782 (find them with `b12plan foods --search TEXT`)"
+        )
+
+
 def run_foods(args: argparse.Namespace) -> int:
+    if getattr(args, "explain", None):
+        check_food_id(args.explain)
+        print(explain(args.explain, load_catalog(args.catalog)).text)
+        return 0
     table = select_foods(args)
     if args.format == "table" and table.empty:
-        print("no foods match; try fewer words in --search", file=sys.stderr)
+        print(
+            "no foods match; try fewer words in --search or drop --diet/--plannable",
+            file=sys.stderr,
+        )
     sys.stdout.write(render(table, args.format))
     return 0
 
@@ -99,11 +149,7 @@ def food_details(food_id: str, catalog_path: Path | None = None) -> dict:
 
 
 def run_food(args: argparse.Namespace) -> int:
-    if ":" not in args.food_id:
-        raise InputError(
-            f"{args.food_id!r} is not a food id; ids look like fndds:25110140, sr:01077 or "
-            "fdc:746782 (find them with `b12plan foods --search TEXT`)"
-        )
+    check_food_id(args.food_id)
     details = food_details(args.food_id, args.catalog)
     if args.format == "json":
         import json

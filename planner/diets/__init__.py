@@ -303,7 +303,7 @@ def explain(food_id: str, catalog: Catalog) -> Explanation:
     if row["animal_flags"]:
         lines.append(f"animal content: {row['animal_flags']}")
     if row["diet_uncertain"]:
-        lines.append("status uncertain: treated as not vegan (precision over recall)")
+        lines.append("status not fully established: treated as not allowed (precision over recall)")
     for part in str(row["diet_reason"]).split("; "):
         lines.append(f"  - {part}")
     b12 = food["b12_ug"]
