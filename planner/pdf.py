@@ -304,7 +304,10 @@ def _b12_chart(pdf: Handout, plan: Plan) -> None:
             pdf.font(6.5, color=ACCENT)
             pdf.set_xy(cx - slot / 2, y_base + 4.3)
             pdf.write_cell(slot, 3.5, f"+{number(day.supplement_ug, 0)} µg tab.", align="C")
-    # target line
+    # target line, on a white halo so it stays visible across the bars in greyscale prints
+    pdf.set_draw_color(255, 255, 255)
+    pdf.set_line_width(1.3)
+    pdf.line(x0, y_of(target), x0 + width, y_of(target))
     pdf.set_draw_color(*TARGET)
     pdf.set_line_width(0.45)
     with pdf.local_context(dash_pattern={"dash": 1.6, "gap": 1.0}):

@@ -303,11 +303,29 @@ def test_pdf_handout(catalog, vegan, stocked, artifacts_dir, paper, size_pt):
     assert "target 2.4 µg/day" in " ".join(text.split()) or "2.4 µg/day" in text
     # render the first page for people to look at (test-artifacts/ is git-ignored)
     page = pdfium.PdfDocument(data)[0]
-    image = page.render(scale=1.5).to_pil().convert("L")
+    image = page.render(scale=1.5).to_pil()
     image.save(artifacts_dir / f"plan_{paper}_page1.png")
-    darkest, lightest = image.getextrema()
+    darkest, lightest = image.convert("L").getextrema()
     assert darkest < 80 and lightest == 255  # ink on paper, not a blank page
     (artifacts_dir / f"plan_{paper}.pdf").write_bytes(data)
+
+
+def test_pdf_chart_axes_are_labelled_with_units(vegan, stocked):
+    text = pdf_text(plan_pdf(vegan, stocked, creation_date=FIXED))
+    assert "B12 counted toward target (µg/day)" in text
+    assert "Plan day" in text and "2.4 µg/day" in text
+
+
+def test_pdf_repeats_table_headings_when_a_day_spans_pages(vegetarian, catalog):
+    """A day longer than a page (60 rows) breaks across pages with the heading row repeated."""
+    first = [e for e in vegetarian.entries if e.day == 1]
+    long_day = [e.model_copy(update={"slot": "snack"}) for e in first * 6]
+    plan = vegetarian.model_copy(update={"entries": [*first, *long_day], "n_days": 1})
+    plan = plan.model_copy(update={"days": plan.days[:1]})
+    data = plan_pdf(plan, build_shopping_list(plan, catalog), creation_date=FIXED)
+    pages = [" ".join((p.extract_text() or "").split()) for p in PdfReader(io.BytesIO(data)).pages]
+    with_heading = [i for i, t in enumerate(pages) if "Meal Food Amount Grams kcal B12 (µg)" in t]
+    assert len(with_heading) >= 2 and with_heading[1] == with_heading[0] + 1
 
 
 def test_pdf_is_reproducible_with_a_fixed_date(vegetarian, catalog):
