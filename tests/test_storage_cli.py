@@ -1,0 +1,138 @@
+"""`b12plan clients ...` and `b12plan plans ...` as people run them."""
+
+from __future__ import annotations
+
+import json
+
+import pg_server
+import pytest
+from test_storage import make_plan
+
+from planner.cli import main
+from planner.plan import Plan
+
+db_url = pg_server.db_url  # fixture: tests taking it run on SQLite and PostgreSQL
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def one_line_error(err: str) -> str:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("b12plan: error: "), err
+    assert "Traceback" not in err
+    return lines[0]
+
+
+def test_clients_and_plans_round_trip(capsys, db_url, tmp_path):
+    db = ("--db", db_url)
+    assert run(capsys, "clients", "add", "Alice", "--notes", "no fish", *db)[0] == 0
+    code, out, _ = run(capsys, "clients", *db, "add", "Bob")  # --db before the action works too
+    assert code == 0 and "added client 'Bob'" in out
+
+    plan = make_plan(days=3, b12=2.75)
+    plan_file = tmp_path / "plan.json"
+    plan.save(plan_file)
+    code, out, _ = run(capsys, "plans", "save", str(plan_file), "--client", "Alice", *db)
+    assert code == 0
+    assert "saved plan 1 version 1 ('vegetarian plan, 3 days') for client 'Alice'" in out
+    plan_id = out.split()[2]
+    code, out, _ = run(
+        capsys, "plans", "save", str(plan_file), "--client", "Alice", "--plan-id", plan_id,
+        "--label", "week 1", *db,
+    )  # fmt: skip
+    assert code == 0 and f"saved plan {plan_id} version 2 ('week 1')" in out
+
+    code, out, _ = run(capsys, "clients", "list", "--format", "json", *db)
+    assert code == 0
+    rows = json.loads(out)
+    assert [(r["name"], r["plans"], r["notes"]) for r in rows] == [
+        ("Alice", 1, "no fish"),
+        ("Bob", 0, ""),
+    ]
+    code, out, _ = run(capsys, "clients", "show", "Alice", *db)
+    assert code == 0 and "notes: no fish" in out and "week 1" in out
+
+    code, out, _ = run(capsys, "plans", "list", "--client", "Bob", "--format", "json", *db)
+    assert code == 0 and json.loads(out) == []
+    code, out, _ = run(capsys, "plans", "list", *db)
+    assert code == 0 and "week 1" in out and "Alice" in out
+
+    code, out, _ = run(capsys, "plans", "show", plan_id, "--version", "1", *db)
+    assert code == 0
+    assert "version 1 of 2" in out and "b12_counted_ug" in out and "2.75" in out
+    code, out, _ = run(capsys, "plans", "show", plan_id, "--format", "json", *db)
+    assert code == 0 and Plan.from_json(out) == plan
+
+    target = tmp_path / "out" / "exported.json"
+    code, out, _ = run(capsys, "plans", "export", plan_id, "--out", str(target), *db)
+    assert code == 0 and out.strip() == str(target)
+    assert Plan.load(target) == plan
+    assert [p.name for p in target.parent.iterdir()] == ["exported.json"]  # no temp files left
+
+
+def test_owner_option_separates_data(capsys, tmp_path):
+    db = ("--db", str(tmp_path / "shared.sqlite3"))
+    assert run(capsys, "clients", "add", "Alice", "--owner", "ann@example.org", *db)[0] == 0
+    code, out, _ = run(capsys, "clients", "list", "--format", "json", *db)
+    assert code == 0 and json.loads(out) == []  # the default owner "local" sees nothing
+    code, _, err = run(capsys, "clients", "show", "Alice", *db)
+    assert code == 2 and "no client named 'Alice'" in one_line_error(err)
+    code, out, _ = run(capsys, "clients", "list", "--owner", "ann@example.org", *db)
+    assert code == 0 and "Alice" in out
+
+
+def test_env_url_is_used(capsys, tmp_path, monkeypatch):
+    target = tmp_path / "env.sqlite3"
+    monkeypatch.setenv("B12PLAN_DB_URL", f"sqlite:///{target}")
+    assert run(capsys, "clients", "add", "Alice")[0] == 0
+    assert target.exists()
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (("clients", "add", "x" * 201), "the limit is 200"),
+        (("clients", "add", ""), "client name is empty"),
+        (("clients", "show", "Nobody"), "no client named 'Nobody'"),
+        (("plans", "save", "missing.json", "--client", "Alice"), "cannot read plan file"),
+        (("plans", "save", "bad.json", "--client", "Alice"), "is not a valid plan"),
+        (("plans", "save", "good.json", "--client", "Nobody"), "no client named 'Nobody'"),
+        (("plans", "save", "good.json", "--client", "Alice", "--plan-id", "42"), "no plan with"),
+        (("plans", "show", "42"), "no plan with id 42"),
+        (("plans", "export", "1", "--out", "."), "is a folder"),
+        (("plans", "export", "1", "--out", "x.json", "--version", "7"), "no version 7"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(capsys, tmp_path, monkeypatch, argv, message):
+    monkeypatch.chdir(tmp_path)
+    db = ("--db", str(tmp_path / "store.sqlite3"))
+    assert run(capsys, "clients", "add", "Alice", *db)[0] == 0
+    make_plan().save(tmp_path / "good.json")
+    assert run(capsys, "plans", "save", "good.json", "--client", "Alice", *db)[0] == 0
+    bad = make_plan().model_dump()
+    bad["days"][0]["day"] = 99
+    (tmp_path / "bad.json").write_text(json.dumps(bad))
+
+    code, _, err = run(capsys, *argv, *db)
+    assert code == 2
+    assert message in one_line_error(err)
+    assert not (tmp_path / "x.json").exists()
+
+
+def test_damaged_database_exits_2(capsys, tmp_path):
+    path = tmp_path / "b12plan.sqlite3"
+    path.write_bytes(b"definitely not sqlite")
+    code, _, err = run(capsys, "clients", "list", "--db", str(path))
+    assert code == 2 and "is not a SQLite database" in one_line_error(err)
+    assert path.read_bytes() == b"definitely not sqlite"
+
+
+def test_non_numeric_plan_id_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["plans", "show", "first"])
+    assert exit_info.value.code == 2
+    assert "PLAN_ID must be a whole number, got 'first'" in capsys.readouterr().err
