@@ -38,6 +38,10 @@ labels: $(BIN)/.installed
 datacard: labels
 	$(BIN)/python scripts/datacard.py
 
+# Expected outputs of the export golden tests (rerun after an intended format change).
+golden: $(BIN)/.installed
+	$(BIN)/python scripts/regenerate_golden.py
+
 bench: $(BIN)/.installed
 	$(BIN)/python benchmarks/ingest_bench.py
 	$(BIN)/python benchmarks/plan_bench.py
