@@ -173,13 +173,13 @@ def test_sql_metacharacters_are_stored_as_text(store):
 
 def test_plan_versions_are_numbered_and_kept(store):
     mine = store.for_owner(LOCAL_OWNER)
-    mine.clients.add("Alice")
+    alice = mine.clients.add("Alice")
     first = make_plan(b12=2.5)
-    v1 = mine.plans.save("Alice", first)
+    v1 = mine.plans.save(alice, first)  # a Client, its id or its name all work
     assert (v1.version, v1.client_name, v1.label) == (1, "Alice", "vegetarian plan, 2 days")
     assert v1.profile == first.profile
     second = make_plan(b12=3.0, foods=("sr:01077", "fndds:11111000"))
-    v2 = mine.plans.save("Alice", second, plan_id=v1.plan_id)
+    v2 = mine.plans.save(alice.id, second, plan_id=v1.plan_id)
     v3 = mine.plans.save("Alice", make_plan(b12=4.0), plan_id=v1.plan_id, label="week 1")
     assert (v2.plan_id, v2.version, v3.version, v3.label) == (v1.plan_id, 2, 3, "week 1")
 
