@@ -376,3 +376,28 @@ def test_schema_version_timeline():
         "custom_foods",
         "pantry",
     }
+
+
+def test_threads_sharing_one_store(store):
+    """Streamlit serves sessions from threads that share one cached Store."""
+    mine = store.for_owner("local")
+    mine.clients.add("Alice")
+    first = mine.plans.save("Alice", make_plan())
+    errors: list[BaseException] = []
+
+    def save_some(worker: int) -> None:
+        try:
+            for i in range(10):
+                plan = make_plan(note=f"thread {worker} save {i}")
+                mine.plans.save("Alice", plan, plan_id=first.plan_id)
+                mine.plans.list()
+        except BaseException as err:  # reported below, in the test's thread
+            errors.append(err)
+
+    threads = [threading.Thread(target=save_some, args=(w,)) for w in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert [v.version for v in mine.plans.versions(first.plan_id)] == list(range(1, 42))
