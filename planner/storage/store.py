@@ -432,7 +432,7 @@ class Store:
         return engine
 
     def _open(self) -> None:
-        with self.transaction(write=False) as conn:
+        with self._transaction(write=False) as conn:
             version = schema.read_version(conn)
             self._check_version(version, conn)
         if self.is_sqlite:
@@ -441,7 +441,7 @@ class Store:
             return
         if version is not None and self.is_sqlite:
             self._backup_sqlite(version)
-        with self.transaction(write=True) as conn:
+        with self._transaction(write=True) as conn:
             if not self.is_sqlite:
                 conn.execute(select(func.pg_advisory_xact_lock(_PG_INIT_LOCK)))
             version = schema.read_version(conn)  # again, under the lock
@@ -491,7 +491,7 @@ class Store:
     # -- transactions ----------------------------------------------------------------------
 
     @contextmanager
-    def transaction(self, *, write: bool) -> Iterator[Connection]:
+    def _transaction(self, *, write: bool) -> Iterator[Connection]:
         """One transaction; database failures become InputError with a plain message."""
         try:
             with self.engine.connect() as conn:
@@ -546,10 +546,10 @@ class _Repository:
         self._owner = owner
 
     def _read(self) -> Any:
-        return self._store.transaction(write=False)
+        return self._store._transaction(write=False)
 
     def _write(self) -> Any:
-        return self._store.transaction(write=True)
+        return self._store._transaction(write=True)
 
     def _upsert(
         self,
@@ -686,13 +686,13 @@ class Clients(_Repository):
             raise InputError(f"a client named {name!r} already exists; choose another name")
 
     def _row(self, conn: Connection, client: int | str) -> Any:
-        return client_row(conn, self._owner, client)
+        return _client_row(conn, self._owner, client)
 
     def _fetch(self, conn: Connection, client_id: int) -> Client:
-        return _client_of(client_row(conn, self._owner, client_id))
+        return _client_of(_client_row(conn, self._owner, client_id))
 
 
-def client_row(conn: Connection, owner: str, client: int | str | Client) -> Any:
+def _client_row(conn: Connection, owner: str, client: int | str | Client) -> Any:
     """The owner's client by id or exact name; anyone else's looks like no client at all."""
     if isinstance(client, Client):
         client = client.id
@@ -773,7 +773,7 @@ class Plans(_Repository):
             plan_id = _row_id(plan_id, "plan id")
         now = utcnow()
         with self._write() as conn:
-            owner_client = client_row(conn, self._owner, client)
+            owner_client = _client_row(conn, self._owner, client)
             if plan_id is None:
                 result = conn.execute(
                     insert(plans).values(
@@ -949,7 +949,7 @@ class Plans(_Repository):
         with self._read() as conn:
             query = _summary_query(self._owner)
             if client is not None:
-                query = query.where(plans.c.client_id == client_row(conn, self._owner, client).id)
+                query = query.where(plans.c.client_id == _client_row(conn, self._owner, client).id)
             rows = conn.execute(query.order_by(plans.c.updated_at.desc(), plans.c.id.desc())).all()
         return [_summary_of(r) for r in rows]
 
