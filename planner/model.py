@@ -1,0 +1,1665 @@
+"""Building and solving weekly meal plans: a PuLP model per day, a weekly LP for the bound.
+
+How it works (docs/planner.md has every constraint name and the reasons):
+
+1. Candidates: plannable, diet-allowed foods with a household portion and known energy,
+   protein, sodium and B12; one representative per near-duplicate group; per meal slot only the
+   foods whose `slots` include it.
+2. A weekly LP relaxation over every candidate in every slot on every day, built straight into
+   HiGHS from numpy arrays (no per-variable Python work). Its optimum is a valid lower bound
+   for the whole week's problem, and its solution and reduced costs choose the columns.
+3. One small integer model per day (PuLP; HiGHS by default, CBC as fallback) over the chosen
+   columns, with the weekly rules carried forward: uses per food, distinct foods so far,
+   yesterday's mains.
+4. The result is accepted only on an optimal or feasible solution status and is then checked
+   again, constraint by constraint, by the independent `planner.verify`.
+
+When no plan exists, `planner.diagnose` explains why in plain words (NoPlanError).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+import pulp
+
+from planner.catalog import Catalog
+from planner.errors import InputError, NoPlanError
+from planner.plan import DayTotals, Plan, PlanEntry, SolverInfo, SupplementDose, Targets
+from planner.profile import (
+    SUPPLEMENT_STRENGTHS_UG,
+    WEEKLY_SUPPLEMENT_UG,
+    LockedMeal,
+    MealSlot,
+    Profile,
+    parse_profile,
+)
+
+# --- B12 absorption: Model A of docs/planner.md (b12-domain reference, section 3.2) ---------
+# Absorbed µg per eating occasion = min over segments of (c + s * dose µg): a concave curve
+# through (0, 0), (1, 0.5), (5, 1.0), (25, 1.25), then 1 % of the dose.
+ABSORPTION_SEGMENTS: tuple[tuple[float, float], ...] = (
+    (0.0, 0.5),
+    (0.375, 0.125),
+    (0.9375, 0.0125),
+    (1.0, 0.01),
+)
+# In absorption-aware food-only plans no single occasion may supply more than this share of a
+# day's absorbed target, so B12 comes from at least two eating occasions a day (the Vegan
+# Society's "fortified foods two or three times a day").
+B12_SPREAD_SHARE = 0.75
+
+# --- objective weights (penalty points; docs/planner.md "Objective") ------------------------
+W_KCAL_PER_PCT = 0.1  # per 1 % of the energy target missed (either way), per day
+W_SODIUM_PER_100MG = 0.3  # per 100 mg sodium
+W_PROTEIN_PER_G = 0.25  # per g below the protein goal
+PROTEIN_GOAL_FACTOR = 1.25  # goal = 1.25 x the protein minimum (the minimum itself is hard)
+W_FIBRE_PER_G = 0.5  # per g of fibre below the goal
+FIBRE_G_PER_1000_KCAL = 14.0  # Dietary Guidelines for Americans 2020-2025 fibre goal
+W_ITEM = 0.5  # per food placed in a meal: simpler meals
+# Per food placed from an ingredient-style source: FNDDS lists foods as eaten (WWEIA) with
+# household portions; SR and FDC Foundation list ingredients ("Sorghum grain", "Caribou").
+SOURCE_ITEM_COST = {"fndds": 0.0, "sr": 1.5, "fdc": 1.5}
+W_SHUFFLE = 2.0  # per food placed, times a seeded uniform(0, 1) per food, slot and day
+FAT_MAX_SHARE = 0.35  # fat at most 35 % of energy (IOM 2005 AMDR, adults): fat_day{d}_max
+AMOUNT_LEVELS = (1, 2, 3, 4, 6)  # half portions: 0.5, 1, 1.5, 2 or 3 portions
+PRESELECT_PER_ROLE = 40  # candidates kept per slot and role (and per slot for B12)
+FAVOURITE_BONUS = 2.0  # per placement of a favourite food
+PANTRY_BONUS = 3.0  # per placement of a pantry food
+# "Extras" may supply at most this share of the day's energy target (plans look like meals,
+# not like oil and juice): named energy_day{d}_{role}_max.
+ROLE_KCAL_MAX_SHARE = {"sweet": 0.10, "fat_condiment": 0.10, "beverage": 0.15}
+# Foods whose household portion is under this many grams are planned in whole portions only
+# (a slice of bread, a tablespoon of oil), larger ones in half portions too.
+WHOLE_PORTION_BELOW_G = 100.0
+
+MAX_HALF_PORTIONS = 6  # at most 3 household portions of one food in one meal
+TYPICAL_GRAMS = {
+    "protein": 100,
+    "grain": 60,
+    "vegetable": 100,
+    "fruit": 130,
+    "dairy_alt": 240,
+    "beverage": 240,
+    "mixed_dish": 250,
+    "sweet": 50,
+    "fat_condiment": 15,
+    "other": 100,
+}
+MAX_GRAMS = {
+    "protein": 250,
+    "grain": 250,
+    "vegetable": 300,
+    "fruit": 300,
+    "dairy_alt": 500,
+    "beverage": 500,
+    "mixed_dish": 500,
+    "sweet": 150,
+    "fat_condiment": 40,
+    "other": 200,
+}
+TYPICAL_KCAL = {
+    "protein": 200,
+    "grain": 180,
+    "vegetable": 60,
+    "fruit": 90,
+    "dairy_alt": 130,
+    "beverage": 100,
+    "mixed_dish": 350,
+    "sweet": 180,
+    "fat_condiment": 70,
+    "other": 150,
+}
+MAX_KCAL_FACTOR = 2.5  # at most 2.5 x a typical serving's energy of one food in one meal
+# Portions a person cannot measure or that are not household measures.
+UNUSABLE_PORTION = re.compile(
+    r"quantity not specified|guideline amount|yields|cubic inch|surface inch|calorie package"
+    r"|^1 (?:g|gram|lb|kg)\b|^100 ?g",
+    re.IGNORECASE,
+)
+COLUMNS_PER_ROLE = (1, 4)  # columns per day, slot and role from the LP (first try, retry)
+DAY_MIP_GAP = 0.005  # relative gap at which a day's integer model stops
+SOLVERS = ("highs", "cbc")
+DEFAULT_TIME_LIMIT = 20.0
+NUM_TOL = 1e-6
+
+
+# ============================================================================================
+# Candidates
+# ============================================================================================
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """Foods that may appear in the plan, with per-half-portion values as numpy arrays."""
+
+    ids: np.ndarray
+    frame: pd.DataFrame  # index food_id: description, portion, portion_grams, category, role
+    half_grams: np.ndarray
+    cap: np.ndarray  # max half portions per meal
+    kcal: np.ndarray  # per half portion
+    protein: np.ndarray
+    sodium: np.ndarray
+    b12: np.ndarray  # listed in the catalog
+    b12c: np.ndarray  # counted under the diet's B12 rule
+    fibre: np.ndarray  # per half portion (0 where the catalog does not report fibre)
+    fat: np.ndarray  # per half portion
+    source_cost: np.ndarray  # SOURCE_ITEM_COST of the food's source
+    price: np.ndarray  # per half portion (0 without prices)
+    min_half: np.ndarray  # smallest amount in half portions: 2 (whole) or 1 (half)
+    roles: list[frozenset[str]]
+    favourite: np.ndarray
+    pantry: np.ndarray
+    members: dict[str, np.ndarray]  # profile slot -> candidate positions allowed there
+    position: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Regimen:
+    """A supplement regimen: tablets of `strength_ug` daily, or one weekly dose."""
+
+    kind: Literal["none", "daily", "weekly"] = "none"
+    strength_ug: float = 0.0
+    slot: str = "breakfast"
+
+    def dose(self, day: int, slot: str) -> float:
+        if self.kind == "daily" and slot == self.slot:
+            return self.strength_ug
+        if self.kind == "weekly" and slot == self.slot and day % 7 == 1:
+            return self.strength_ug
+        return 0.0
+
+    def doses(self, n_days: int) -> list[SupplementDose]:
+        if self.kind == "none":
+            return []
+        days = range(1, n_days + 1) if self.kind == "daily" else range(1, n_days + 1, 7)
+        return [
+            SupplementDose(day=d, slot=self.slot, strength_ug=self.strength_ug, count=1)
+            for d in days
+        ]
+
+    def describe(self) -> str:
+        if self.kind == "daily":
+            return f"one {self.strength_ug:g} µg B12 tablet daily with {self.slot}"
+        if self.kind == "weekly":
+            return f"one {self.strength_ug:g} µg B12 tablet once a week with {self.slot}"
+        return "no supplement"
+
+
+@dataclass
+class Problem:
+    """Everything the model needs, resolved from a profile, a catalog and the diet labels."""
+
+    profile: Profile
+    catalog: Catalog
+    labels: pd.DataFrame
+    targets: Targets
+    cands: Candidates
+    slots: list[MealSlot]
+    n_days: int
+    regimen: Regimen = field(default_factory=Regimen)
+    absorption: bool = False
+    locked: list[LockedMeal] = field(default_factory=list)
+
+    @property
+    def weekly_rule(self) -> bool:
+        return self.regimen.kind == "weekly"
+
+    @property
+    def spread(self) -> bool:
+        return self.absorption and self.regimen.kind == "none"
+
+    def week_of(self, day: int) -> int:
+        return (day - 1) // 7
+
+    def shuffle_costs(self, day: int, slot_index: int, positions: np.ndarray) -> np.ndarray:
+        """Seeded uniform(0, 1) per food, slot and day: the same for any candidate subset."""
+        return _hash_uniform(self.cands.ids[positions], self.profile.seed, day, slot_index)
+
+
+def _hash_uniform(food_ids: np.ndarray, seed: int, day: int, slot_index: int) -> np.ndarray:
+    base = pd.util.hash_array(np.asarray(food_ids, dtype=object)).astype(np.uint64)
+    mix = np.uint64((seed * 1_000_003 + day * 7_919 + slot_index * 104_729) & 0xFFFFFFFFFFFF)
+    with np.errstate(over="ignore"):
+        z = base ^ (mix * np.uint64(0x9E3779B97F4A7C15))
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        z = z ^ (z >> np.uint64(31))
+    return (z >> np.uint64(11)).astype(np.float64) / float(1 << 53)
+
+
+def choose_portions(
+    portions: pd.DataFrame, roles: pd.Series, kcal_per_100g: pd.Series
+) -> pd.DataFrame:
+    """Per food, the household portion closest to a typical serving of its role.
+
+    "Closest" adds the ratio distance in grams and in energy, so a cup of prunes (420 kcal)
+    loses to a smaller measure. Returns `portion` and `portion_grams` indexed by food_id;
+    foods without a usable household measure are absent.
+    """
+    frame = portions[portions["food_id"].isin(roles.index)]
+    frame = frame[~frame["portion"].str.contains(UNUSABLE_PORTION) & (frame["grams"] > 0)]
+    role = frame["food_id"].map(roles).astype(str)
+    limit = role.map(MAX_GRAMS).fillna(200.0) * 2
+    keep = frame["grams"] <= limit
+    frame, role = frame[keep], role[keep]
+    grams = frame["grams"].to_numpy()
+    kcal = frame["food_id"].map(kcal_per_100g).to_numpy(dtype=float) * grams / 100.0
+    typical_g = role.map(TYPICAL_GRAMS).fillna(100.0).to_numpy()
+    typical_kcal = role.map(TYPICAL_KCAL).fillna(150.0).to_numpy()
+    score = np.abs(np.log(grams / typical_g)) + np.abs(np.log(np.maximum(kcal, 1.0) / typical_kcal))
+    frame = frame.assign(_score=score).sort_values(["food_id", "_score", "seq"])
+    best = frame.drop_duplicates("food_id").set_index("food_id")
+    return best[["portion", "grams"]].rename(columns={"grams": "portion_grams"})
+
+
+def _split_list(value: Any) -> frozenset[str]:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return frozenset()
+    if isinstance(value, list | tuple | set | frozenset):
+        return frozenset(str(v) for v in value)
+    return frozenset(p.strip() for p in str(value).split(",") if p.strip())
+
+
+def diet_for(profile: Profile) -> Any:
+    """The planner.diets Diet for a profile: the preset, with any overridden rule."""
+    from planner import diets
+
+    preset = diets.DIETS[profile.diet]
+    if profile.food_rule is None and profile.b12_counting is None:
+        return preset
+    return diets.Diet(
+        food_rule=profile.resolved_food_rule,
+        b12_rule=profile.resolved_b12_counting,
+    )
+
+
+def counted_b12(labels: pd.DataFrame, profile: Profile) -> pd.Series:
+    """Counted B12 per 100 g under the profile's B12 rule (0 where unreliable or unknown)."""
+    from planner import diets
+
+    return diets.counted_b12_per_100g(labels, diet_for(profile)).fillna(0.0).astype(float)
+
+
+def allowed_foods(labels: pd.DataFrame, profile: Profile) -> pd.Series:
+    from planner import diets
+
+    return diets.allowed(labels, diet_for(profile)).reindex(labels.index, fill_value=False)
+
+
+def build_candidates(
+    profile: Profile,
+    catalog: Catalog,
+    labels: pd.DataFrame,
+    *,
+    dedupe: bool = True,
+    preselect: bool = True,
+) -> Candidates:
+    """Plannable, allowed foods with a household portion and complete nutrients, per slot."""
+    foods = catalog.foods
+    allowed = allowed_foods(labels, profile)
+    plannable = labels["plannable"].fillna(False).astype(bool)
+    keep_ids = set(profile.favourites) | set(profile.pantry) | {m.food_id for m in profile.locked}
+    for food_id in sorted(keep_ids):
+        if food_id not in foods.index:
+            raise InputError(
+                f"no food with id {food_id!r} in the catalog (a favourite, pantry or locked "
+                "food); find ids with `b12plan foods --search TEXT`"
+            )
+    locked_ids = {m.food_id for m in profile.locked}
+    for food_id in sorted(locked_ids):
+        if not bool(allowed.get(food_id, False)):
+            raise InputError(
+                f"locked food {food_id} ({foods.at[food_id, 'description']}) is not allowed "
+                f"in a {profile.diet} diet; unlock it or choose another diet"
+            )
+    for food_id in profile.exclude_foods:
+        if food_id not in foods.index:
+            raise InputError(
+                f"cannot exclude {food_id!r}: no such food id in the catalog; "
+                "find ids with `b12plan foods --search TEXT`"
+            )
+    mask = allowed & (plannable | labels.index.isin(list(keep_ids)))
+    mask &= ~labels.index.isin(profile.exclude_foods)
+    pool = labels[mask].join(
+        foods[
+            [
+                "description",
+                "category",
+                "source",
+                "kcal",
+                "protein_g",
+                "fat_g",
+                "fiber_g",
+                "sodium_mg",
+                "b12_ug",
+            ]
+        ],
+        how="inner",
+    )
+    pool = pool[pool[["kcal", "protein_g", "fat_g", "sodium_mg", "b12_ug"]].notna().all(axis=1)]
+    pool = pool[pool["kcal"] > 0]
+    if profile.exclude_categories:
+        wanted = {c.strip().lower() for c in profile.exclude_categories}
+        known_categories = set(foods["category"].dropna().str.lower())
+        unknown = sorted(wanted - known_categories - set(_role_names()))
+        if unknown:
+            raise InputError(
+                f"unknown categories to exclude: {unknown}; use catalog categories "
+                f"(see `b12plan foods`) or roles {list(_role_names())}"
+            )
+        roles = pool["roles"].map(_split_list)
+        drop = pool["category"].fillna("").str.lower().isin(wanted)
+        drop |= roles.map(lambda r: bool(r & wanted)).astype(bool)
+        pool = pool[~drop]
+
+    if dedupe and "group_id" in pool.columns and len(pool):
+        pool = _group_representatives(pool, keep_ids, counted_b12(pool, profile))
+
+    chosen = choose_portions(catalog.portions, pool["role"], pool["kcal"])
+    missing_locked = sorted(i for i in locked_ids if i not in chosen.index)
+    if missing_locked:
+        raise InputError(
+            f"locked food {missing_locked[0]} has no household portion in the catalog, so it "
+            "cannot be planned in servings; unlock it"
+        )
+    pool = pool.join(chosen, how="inner").sort_index()
+    half = pool["portion_grams"].to_numpy() / 2.0
+    role = pool["role"].astype(str).to_numpy()
+    max_grams = np.array([MAX_GRAMS.get(r, 200) for r in role], dtype=float)
+    half_kcal = pool["kcal"].to_numpy() * half / 100.0
+    max_kcal = np.array([MAX_KCAL_FACTOR * TYPICAL_KCAL.get(r, 150) for r in role])
+    cap = np.minimum(MAX_HALF_PORTIONS, np.floor(max_grams / half))
+    cap = np.minimum(cap, np.floor(max_kcal / np.maximum(half_kcal, 1e-9))).astype(int)
+    ok = cap >= 1
+    lock_mask = pool.index.isin(list(locked_ids))
+    pool, half, cap = pool[ok | lock_mask], half[ok | lock_mask], np.maximum(cap, 1)[ok | lock_mask]
+    factor = half / 100.0
+    prices = {p.food_id: p.per_100g for p in profile.prices}
+    unknown_prices = sorted(set(prices) - set(foods.index))
+    if unknown_prices:
+        raise InputError(f"price given for unknown food id {unknown_prices[0]!r}")
+    price = np.array([prices.get(i, 0.0) for i in pool.index]) * factor
+    b12c = counted_b12(pool, profile).to_numpy() * factor
+    ids = pool.index.to_numpy(dtype=object)
+    roles = [_split_list(r) | {str(m)} for r, m in zip(pool["roles"], pool["role"], strict=True)]
+    cslots = [_split_list(s) for s in pool["slots"]]
+    position = {food_id: i for i, food_id in enumerate(ids)}
+    sodium_portion = pool["sodium_mg"].to_numpy() * half * 2 / 100.0
+    static = (
+        pool["source"].map(SOURCE_ITEM_COST).fillna(1.5).to_numpy(dtype=float)
+        + W_SODIUM_PER_100MG * sodium_portion / 100.0
+    )
+    b12_density = b12c / np.maximum(pool["kcal"].to_numpy() * factor, 1.0)
+    kept = np.array([i in keep_ids for i in ids], dtype=bool)
+    members: dict[str, np.ndarray] = {}
+    for si, slot in enumerate(profile.slots):
+        here = np.array([i for i, s in enumerate(cslots) if slot.foods_from in s], dtype=np.int64)
+        members[slot.name] = (
+            _preselect(here, ids, roles, static, b12_density, kept, profile.seed, si)
+            if preselect
+            else here
+        )
+    for lock in profile.locked:  # a locked food stays in its slot even if not usual there
+        pos = position[lock.food_id]
+        if pos not in set(members[lock.slot].tolist()):
+            members[lock.slot] = np.sort(np.append(members[lock.slot], pos))
+        cap[pos] = max(int(cap[pos]), int(round(lock.servings * 2)))
+    frame = pool[["description", "category", "portion", "portion_grams", "role"]].copy()
+    min_half = np.where(pool["portion_grams"].to_numpy() < WHOLE_PORTION_BELOW_G, 2, 1)
+    cap = np.maximum(cap, min_half)
+    return Candidates(
+        ids=ids,
+        frame=frame,
+        half_grams=half,
+        cap=cap,
+        kcal=pool["kcal"].to_numpy() * factor,
+        protein=pool["protein_g"].to_numpy() * factor,
+        sodium=pool["sodium_mg"].to_numpy() * factor,
+        b12=pool["b12_ug"].to_numpy() * factor,
+        b12c=b12c,
+        fibre=pool["fiber_g"].fillna(0.0).to_numpy() * factor,
+        fat=pool["fat_g"].to_numpy() * factor,
+        source_cost=pool["source"].map(SOURCE_ITEM_COST).fillna(1.5).to_numpy(dtype=float),
+        price=price,
+        min_half=min_half,
+        roles=roles,
+        favourite=pool.index.isin(profile.favourites),
+        pantry=pool.index.isin(profile.pantry),
+        members=members,
+        position=position,
+    )
+
+
+def _preselect(
+    here: np.ndarray,
+    ids: np.ndarray,
+    roles: list[frozenset[str]],
+    static: np.ndarray,
+    b12_density: np.ndarray,
+    kept: np.ndarray,
+    seed: int,
+    slot_index: int,
+) -> np.ndarray:
+    """Per slot: the best PRESELECT_PER_ROLE foods of each role by a static score (source,
+    sodium per portion, a seeded preference), the richest counted B12 sources, kept foods."""
+    if len(here) == 0:
+        return here
+    score = static[here] + W_SHUFFLE * _hash_uniform(ids[here], seed, 0, slot_index)
+    chosen = set(here[kept[here]].tolist())
+    for role in sorted({r for p in here for r in roles[p]}):
+        member = np.flatnonzero([role in roles[p] for p in here])
+        best = member[np.argsort(score[member], kind="stable")[:PRESELECT_PER_ROLE]]
+        chosen |= set(here[best].tolist())
+    rich = np.flatnonzero(b12_density[here] > 0)
+    best = rich[np.argsort(-b12_density[here][rich], kind="stable")[:PRESELECT_PER_ROLE]]
+    chosen |= set(here[best].tolist())
+    return np.array(sorted(chosen), dtype=np.int64)
+
+
+def _role_names() -> tuple[str, ...]:
+    from planner.profile import ROLES
+
+    return ROLES
+
+
+def _group_representatives(
+    pool: pd.DataFrame, keep_ids: set[str], b12_counted: pd.Series
+) -> pd.DataFrame:
+    """One food per near-duplicate group: the most B12 per kcal, then the least sodium."""
+    score = pd.DataFrame(
+        {
+            "group": pool["group_id"].fillna(pd.Series(pool.index, index=pool.index)),
+            "keep": pool.index.isin(list(keep_ids)),
+            "b12_per_kcal": b12_counted / pool["kcal"],
+            "sodium_per_kcal": pool["sodium_mg"] / pool["kcal"],
+            "food": pool.index,
+        },
+        index=pool.index.rename(None),
+    )
+    score = score.sort_values(
+        ["group", "keep", "b12_per_kcal", "sodium_per_kcal", "food"],
+        ascending=[True, False, False, True, True],
+    )
+    first = ~score["group"].duplicated()
+    chosen = score.index[first | score["keep"]]
+    return pool.loc[sorted(chosen)]
+
+
+# ============================================================================================
+# A sparse model: one builder, two back ends (HiGHS arrays for the big LP, PuLP for MILPs)
+# ============================================================================================
+
+
+class Spec:
+    """Columns and named one-sided rows, kept as numpy arrays until a back end needs them."""
+
+    def __init__(self) -> None:
+        self.n_cols = 0
+        self._names: list[np.ndarray] = []
+        self._lb: list[np.ndarray] = []
+        self._ub: list[np.ndarray] = []
+        self._cost: list[np.ndarray] = []
+        self._int: list[np.ndarray] = []
+        self.row_names: list[str] = []
+        self.row_sense: list[str] = []  # "L" (<=), "G" (>=), "E"
+        self.row_rhs: list[float] = []
+        self._r: list[np.ndarray] = []
+        self._c: list[np.ndarray] = []
+        self._v: list[np.ndarray] = []
+
+    def cols(
+        self,
+        names: Sequence[str],
+        lb: Any = 0.0,
+        ub: Any = np.inf,
+        cost: Any = 0.0,
+        integer: bool = False,
+    ) -> np.ndarray:
+        k = len(names)
+        start = self.n_cols
+        self.n_cols += k
+        self._names.append(np.asarray(names, dtype=object))
+        self._lb.append(np.broadcast_to(np.asarray(lb, dtype=float), (k,)).copy())
+        self._ub.append(np.broadcast_to(np.asarray(ub, dtype=float), (k,)).copy())
+        self._cost.append(np.broadcast_to(np.asarray(cost, dtype=float), (k,)).copy())
+        self._int.append(np.full(k, integer))
+        return np.arange(start, start + k)
+
+    def row(self, name: str, cols: Any, coefs: Any, sense: str, rhs: float) -> None:
+        cols = np.asarray(cols, dtype=np.int64).ravel()
+        coefs = np.broadcast_to(np.asarray(coefs, dtype=float), cols.shape)
+        self._r.append(np.full(cols.shape, len(self.row_names), dtype=np.int64))
+        self._c.append(cols)
+        self._v.append(coefs.astype(float))
+        self.row_names.append(name)
+        self.row_sense.append(sense)
+        self.row_rhs.append(float(rhs))
+
+    def rows_pairwise(
+        self,
+        names: Sequence[str],
+        cols_a: np.ndarray,
+        coef_a: Any,
+        cols_b: np.ndarray,
+        coef_b: Any,
+        sense: str,
+        rhs: Any,
+    ) -> None:
+        """Many two-term rows at once: coef_a * a_i + coef_b * b_i (sense) rhs_i."""
+        k = len(names)
+        if k == 0:
+            return
+        first = len(self.row_names)
+        ridx = np.arange(first, first + k)
+        self._r += [ridx, ridx]
+        self._c += [np.asarray(cols_a, dtype=np.int64), np.asarray(cols_b, dtype=np.int64)]
+        self._v += [
+            np.broadcast_to(np.asarray(coef_a, dtype=float), (k,)).copy(),
+            np.broadcast_to(np.asarray(coef_b, dtype=float), (k,)).copy(),
+        ]
+        self.row_names.extend(names)
+        self.row_sense.extend([sense] * k)
+        self.row_rhs.extend(np.broadcast_to(np.asarray(rhs, dtype=float), (k,)).tolist())
+
+    def add_terms(self, rows: Sequence[int], cols: Sequence[int], coefs: Sequence[float]) -> None:
+        """Add coefficients to existing rows (elastic slack columns for the diagnosis)."""
+        self._r.append(np.asarray(rows, dtype=np.int64))
+        self._c.append(np.asarray(cols, dtype=np.int64))
+        self._v.append(np.asarray(coefs, dtype=float))
+
+    def set_costs(self, cost: np.ndarray) -> None:
+        """Replace the whole objective (one cost per column)."""
+        self._cost = [np.asarray(cost, dtype=float)]
+        self._lb = [np.concatenate(self._lb)] if self._lb else []
+        self._ub = [np.concatenate(self._ub)] if self._ub else []
+        self._names = [np.concatenate(self._names)] if self._names else []
+        self._int = [np.concatenate(self._int)] if self._int else []
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        def cat(parts: list[np.ndarray], dtype: Any) -> np.ndarray:
+            return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype=dtype)
+
+        return {
+            "names": cat(self._names, object),
+            "lb": cat(self._lb, float),
+            "ub": cat(self._ub, float),
+            "cost": cat(self._cost, float),
+            "integer": cat(self._int, bool),
+            "r": cat(self._r, np.int64),
+            "c": cat(self._c, np.int64),
+            "v": cat(self._v, float),
+        }
+
+
+@dataclass
+class SolveResult:
+    ok: bool  # an optimal or feasible solution with values
+    status: str  # "optimal", "feasible", "infeasible", "time limit, no solution", ...
+    x: np.ndarray | None
+    objective: float | None
+    bound: float | None
+    seconds: float
+    solver: str
+    duals: np.ndarray | None = None  # reduced costs (LP only)
+
+
+_BANNER_DONE = False
+
+
+@contextmanager
+def quiet_stdout() -> Any:
+    """Silence C-level writes to stdout (HiGHS prints a banner even with output off)."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, ValueError, OSError):
+        yield
+        return
+    sys.stdout.flush()
+    saved = os.dup(fd)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+        yield
+    finally:
+        os.dup2(saved, fd)
+        os.close(devnull)
+        os.close(saved)
+
+
+def _new_highs() -> Any:
+    global _BANNER_DONE
+    import highspy
+
+    if not _BANNER_DONE:
+        with quiet_stdout():
+            highspy.Highs()
+        _BANNER_DONE = True
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    return h
+
+
+def solve_with_highs_arrays(
+    spec: Spec, *, mip: bool, time_limit: float, threads: int | None = None
+) -> SolveResult:
+    """Pass the arrays straight to HiGHS: fast for the large weekly LP (no PuLP objects)."""
+    import highspy
+
+    start = time.perf_counter()
+    a = spec.arrays()
+    h = _new_highs()
+    h.setOptionValue("time_limit", float(max(time_limit, 0.05)))
+    if threads:
+        h.setOptionValue("threads", int(threads))
+    inf = highspy.kHighsInf
+    lb = np.where(np.isinf(a["lb"]), -inf, a["lb"])
+    ub = np.where(np.isinf(a["ub"]), inf, a["ub"])
+    n = spec.n_cols
+    h.addCols(n, a["cost"], lb, ub, 0, np.zeros(n, np.int32), np.zeros(0, np.int32), np.zeros(0))
+    m = len(spec.row_names)
+    sense = np.array(spec.row_sense)
+    rhs = np.array(spec.row_rhs, dtype=float)
+    lo = np.where(sense == "L", -inf, rhs)
+    hi = np.where(sense == "G", inf, rhs)
+    order = np.lexsort((a["c"], a["r"]))
+    rows, cols, vals = a["r"][order], a["c"][order], a["v"][order]
+    starts = np.searchsorted(rows, np.arange(m)).astype(np.int32)
+    h.addRows(m, lo, hi, len(vals), starts, cols.astype(np.int32), vals)
+    if mip and a["integer"].any():
+        idx = np.flatnonzero(a["integer"]).astype(np.int32)
+        h.changeColsIntegrality(
+            len(idx), idx, np.full(len(idx), highspy.HighsVarType.kInteger, dtype=np.uint8)
+        )
+    h.run()
+    status = h.getModelStatus()
+    info = h.getInfo()
+    seconds = time.perf_counter() - start
+    M = highspy.HighsModelStatus
+    has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
+    if status == M.kOptimal:
+        label = "optimal"
+    elif status in (M.kInfeasible, M.kUnboundedOrInfeasible):
+        return SolveResult(False, "infeasible", None, None, None, seconds, "highs")
+    elif status == M.kTimeLimit:
+        label = "feasible (time limit)" if has_solution else "time limit, no solution"
+    else:
+        label = str(status).split(".")[-1]
+    if not has_solution:
+        return SolveResult(False, label, None, None, None, seconds, "highs")
+    solution = h.getSolution()
+    x = np.asarray(solution.col_value, dtype=float)
+    objective = float(info.objective_function_value)
+    bound = float(info.mip_dual_bound) if mip and a["integer"].any() else objective
+    duals = None if mip else np.asarray(solution.col_dual, dtype=float)
+    return SolveResult(True, label, x, objective, bound, seconds, "highs", duals)
+
+
+def spec_to_pulp(spec: Spec, name: str = "plan") -> tuple[pulp.LpProblem, list[pulp.LpVariable]]:
+    """The same model as PuLP objects (named variables and constraints) for HiGHS or CBC."""
+    a = spec.arrays()
+    prob = pulp.LpProblem(name, pulp.LpMinimize)
+    variables = []
+    for j in range(spec.n_cols):
+        lb = a["lb"][j]
+        ub = a["ub"][j]
+        variables.append(
+            pulp.LpVariable(
+                str(a["names"][j]),
+                lowBound=None if np.isinf(lb) else float(lb),
+                upBound=None if np.isinf(ub) else float(ub),
+                cat=pulp.LpInteger if a["integer"][j] else pulp.LpContinuous,
+            )
+        )
+    nz = np.flatnonzero(a["cost"])
+    prob.setObjective(pulp.LpAffineExpression([(variables[j], float(a["cost"][j])) for j in nz]))
+    order = np.argsort(a["r"], kind="stable")
+    rows, cols, vals = a["r"][order], a["c"][order], a["v"][order]
+    bounds = np.searchsorted(rows, np.arange(len(spec.row_names) + 1))
+    senses = {"L": pulp.LpConstraintLE, "G": pulp.LpConstraintGE, "E": pulp.LpConstraintEQ}
+    for i, row_name in enumerate(spec.row_names):
+        lo, hi = bounds[i], bounds[i + 1]
+        expr = pulp.LpAffineExpression(
+            [(variables[c], float(v)) for c, v in zip(cols[lo:hi], vals[lo:hi], strict=True)]
+        )
+        prob.addConstraint(
+            pulp.LpConstraint(expr, senses[spec.row_sense[i]], row_name, spec.row_rhs[i])
+        )
+    return prob, variables
+
+
+def solve_with_pulp(
+    spec: Spec, *, solver: str, time_limit: float, gap: float = 1e-4, name: str = "plan"
+) -> SolveResult:
+    """Solve through PuLP; accept only sol_status optimal or integer-feasible, then re-check."""
+    start = time.perf_counter()
+    prob, variables = spec_to_pulp(spec, name)
+    limit = float(max(time_limit, 0.1))
+    if solver == "highs":
+        backend = pulp.HiGHS(msg=False, timeLimit=limit, gapRel=gap)
+        with quiet_stdout():
+            prob.solve(backend)
+    elif solver == "cbc":
+        with tempfile.TemporaryDirectory(prefix="b12plan-cbc-") as tmp:
+            backend = pulp.PULP_CBC_CMD(
+                msg=False, timeLimit=max(1, math.ceil(limit)), gapRel=gap, keepFiles=False
+            )
+            backend.tmpDir = tmp
+            prob.solve(backend)
+    else:
+        raise InputError(f"unknown solver {solver!r}; use one of {', '.join(SOLVERS)}")
+    seconds = time.perf_counter() - start
+    sol = prob.sol_status
+    if sol == pulp.LpSolutionOptimal:
+        label = "optimal"
+    elif sol == pulp.LpSolutionIntegerFeasible:
+        label = "feasible (time limit)"
+    elif prob.status == pulp.LpStatusInfeasible or sol == pulp.LpSolutionInfeasible:
+        return SolveResult(False, "infeasible", None, None, None, seconds, solver)
+    else:
+        return SolveResult(
+            False, pulp.LpStatus[prob.status].lower(), None, None, None, seconds, solver
+        )
+    x = np.array([v.varValue if v.varValue is not None else np.nan for v in variables])
+    if np.isnan(x).any():
+        return SolveResult(False, "no values", None, None, None, seconds, solver)
+    a = spec.arrays()
+    objective = float(a["cost"] @ x)
+    bound = objective if label == "optimal" else None
+    if solver == "highs" and getattr(prob, "solverModel", None) is not None:
+        with suppress(Exception):  # older highspy: no bound exposed
+            bound = float(prob.solverModel.getInfo().mip_dual_bound)
+    if not _satisfies(spec, a, x):
+        return SolveResult(
+            False, "solution violates constraints", None, None, None, seconds, solver
+        )
+    return SolveResult(True, label, x, objective, bound, seconds, solver)
+
+
+def _satisfies(spec: Spec, a: dict[str, np.ndarray], x: np.ndarray, tol: float = 1e-5) -> bool:
+    """The solver's values against every row and bound: PuLP can call a failed solve Optimal."""
+    if (x < a["lb"] - tol).any() or (x > a["ub"] + tol).any():
+        return False
+    if a["integer"].any() and (np.abs(x[a["integer"]] - np.round(x[a["integer"]])) > tol).any():
+        return False
+    activity = np.bincount(a["r"], weights=a["v"] * x[a["c"]], minlength=len(spec.row_names))
+    rhs = np.array(spec.row_rhs)
+    sense = np.array(spec.row_sense)
+    scale = tol * np.maximum(1.0, np.abs(rhs))
+    bad = ((sense == "L") & (activity > rhs + scale)) | ((sense == "G") & (activity < rhs - scale))
+    bad |= (sense == "E") & (np.abs(activity - rhs) > scale)
+    return not bad.any()
+
+
+# ============================================================================================
+# The model (one builder for the weekly LP, the per-day MILPs and the naive benchmark model)
+# ============================================================================================
+
+
+@dataclass
+class Layout:
+    """Where each (day, slot)'s variables live in a Spec.
+
+    A food in a meal is chosen at one amount level (in half portions) through binaries z; its
+    half portions are sum(level * z) and "used" is sum(z) (at most 1).
+    """
+
+    foods: dict[tuple[int, str], np.ndarray] = field(default_factory=dict)  # candidate positions
+    z: dict[tuple[int, str], np.ndarray] = field(default_factory=dict)  # z columns
+    z_food: dict[tuple[int, str], np.ndarray] = field(default_factory=dict)  # position per z
+    z_level: dict[tuple[int, str], np.ndarray] = field(default_factory=dict)  # half portions
+    absorbed: dict[tuple[int, str], int] = field(default_factory=dict)
+
+
+@dataclass
+class CarryState:
+    """Weekly rules carried from earlier days into the next day's model."""
+
+    uses: Counter = field(default_factory=Counter)  # (week, position) -> placements
+    distinct: set[int] = field(default_factory=set)
+    mains: dict[str, set[int]] = field(default_factory=dict)  # slot -> yesterday's mains
+    new_food_budget: int | None = None
+
+
+def slot_mains(slot: MealSlot) -> frozenset[str]:
+    """The roles of a slot's main food: its first required role group (none for snacks)."""
+    return frozenset(slot.requires[0]) if slot.requires else frozenset()
+
+
+def food_caps(problem: Problem) -> np.ndarray:
+    """Placements allowed per food per week: max_per_week, favourites favourite_max_per_week."""
+    p = problem.profile
+    caps = np.full(len(problem.cands.ids), p.max_per_week, dtype=int)
+    caps[problem.cands.favourite] = max(p.favourite_max_per_week, p.max_per_week)
+    counts = Counter((problem.week_of(m.day), m.food_id) for m in problem.locked)
+    for (_, food_id), count in counts.items():  # locked meals always fit
+        pos = problem.cands.position[food_id]
+        caps[pos] = max(caps[pos], count)
+    return caps
+
+
+def amount_levels(cands: Candidates, pos: int) -> list[int]:
+    """Amounts a food may be planned at, in half portions: 0.5, 1, 1.5, 2 or 3 portions."""
+    low, high = int(cands.min_half[pos]), int(cands.cap[pos])
+    return [a for a in AMOUNT_LEVELS if low <= a <= high] or [high]
+
+
+def build_model(
+    problem: Problem,
+    days: Sequence[int],
+    columns: dict[tuple[int, str], np.ndarray],
+    *,
+    integer: bool,
+    coupling: bool,
+    state: CarryState | None = None,
+) -> tuple[Spec, Layout]:
+    """The plan model for `days`, over `columns[(day, slot)]` (candidate positions).
+
+    integer=False gives the LP relaxation of the same model: its optimum is a lower bound.
+    coupling=True adds the rules that tie days together (uses per week, mains on consecutive
+    days, distinct foods); the day-by-day solve carries them forward in `state` instead.
+    """
+    c = problem.cands
+    t = problem.targets
+    profile = problem.profile
+    spec = Spec()
+    lay = Layout()
+    kcal_target = t.kcal_per_day
+    slots = problem.slots
+    locked = {(m.day, m.slot, m.food_id): int(round(m.servings * 2)) for m in problem.locked}
+
+    for d in days:
+        for si, slot in enumerate(slots):
+            s = slot.name
+            pos = np.asarray(columns[(d, s)], dtype=np.int64)
+            lay.foods[(d, s)] = pos
+            shuffle = problem.shuffle_costs(d, si, pos)
+            z_food, z_level, z_fix = [], [], []
+            for p in pos:
+                fixed = locked.get((d, s, str(c.ids[p])))
+                levels = [fixed] if fixed else amount_levels(c, int(p))
+                z_food += [int(p)] * len(levels)
+                z_level += levels
+                z_fix += [bool(fixed)] * len(levels)
+            zf = np.array(z_food, dtype=np.int64)
+            zl = np.array(z_level, dtype=float)
+            item = (
+                W_ITEM
+                + c.source_cost[zf]
+                + W_SHUFFLE * shuffle[np.searchsorted(pos, zf)]
+                - FAVOURITE_BONUS * c.favourite[zf]
+                - PANTRY_BONUS * c.pantry[zf]
+            )
+            per_half = (
+                W_SODIUM_PER_100MG * c.sodium[zf] / 100.0 + profile.price_weight * c.price[zf]
+            )
+            names = [f"z_d{d}_{s}_{c.ids[p]}_{int(k)}" for p, k in zip(zf, zl, strict=True)]
+            fix = np.array(z_fix, dtype=float)
+            lay.z[(d, s)] = spec.cols(names, fix, 1.0, item + per_half * zl, integer=integer)
+            lay.z_food[(d, s)] = zf
+            lay.z_level[(d, s)] = zl
+            if problem.absorption:
+                lay.absorbed[(d, s)] = int(spec.cols([f"absorbed_d{d}_{s}"])[0])
+
+    def amount(d: int, s: str, per_half: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        zf, zl = lay.z_food[(d, s)], lay.z_level[(d, s)]
+        return lay.z[(d, s)], per_half[zf] * zl
+
+    for d in days:
+        parts: dict[str, list[np.ndarray]] = {"z": [], "food": [], "level": []}
+        for slot in slots:
+            s = slot.name
+            z, zf, zl = lay.z[(d, s)], lay.z_food[(d, s)], lay.z_level[(d, s)]
+            parts["z"].append(z)
+            parts["food"].append(zf)
+            parts["level"].append(zl)
+            cols, kcal = amount(d, s, c.kcal)
+            spec.row(f"energy_day{d}_{s}_min", cols, kcal, "G", slot.kcal_share_min * kcal_target)
+            spec.row(f"energy_day{d}_{s}_max", cols, kcal, "L", slot.kcal_share_max * kcal_target)
+            spec.row(f"meal_day{d}_{s}_items_min", z, 1.0, "G", slot.min_items)
+            spec.row(f"meal_day{d}_{s}_items_max", z, 1.0, "L", slot.max_items)
+            for group in slot.requires:
+                member = np.array([bool(c.roles[p] & set(group)) for p in zf], dtype=bool)
+                spec.row(f"meal_day{d}_{s}_needs_{'_or_'.join(group)}", z[member], 1.0, "G", 1.0)
+        z_all = np.concatenate(parts["z"])
+        f_all = np.concatenate(parts["food"])
+        l_all = np.concatenate(parts["level"])
+        # Each food at most once a day, at one amount.
+        order = np.argsort(f_all, kind="stable")
+        bounds = np.flatnonzero(np.diff(f_all[order])) + 1
+        for group in np.split(order, bounds):
+            if len(group) > 1:
+                spec.row(f"once_day{d}_{c.ids[f_all[group[0]]]}", z_all[group], 1.0, "L", 1.0)
+        kcal_all = c.kcal[f_all] * l_all
+        spec.row(f"energy_day{d}_min", z_all, kcal_all, "G", t.kcal_min)
+        spec.row(f"energy_day{d}_max", z_all, kcal_all, "L", t.kcal_max)
+        w_kcal = W_KCAL_PER_PCT * 100.0 / kcal_target
+        over, under = spec.cols([f"kcal_over_d{d}", f"kcal_under_d{d}"], 0.0, np.inf, w_kcal)
+        spec.row(
+            f"energy_day{d}_deviation",
+            np.concatenate([z_all, [over, under]]),
+            np.concatenate([kcal_all, [-1.0, 1.0]]),
+            "E",
+            kcal_target,
+        )
+        protein_all = c.protein[f_all] * l_all
+        spec.row(f"protein_day{d}_min", z_all, protein_all, "G", t.protein_g_min)
+        short = spec.cols([f"protein_short_d{d}"], 0.0, np.inf, W_PROTEIN_PER_G)[0]
+        spec.row(
+            f"protein_day{d}_goal",
+            np.append(z_all, short),
+            np.append(protein_all, 1.0),
+            "G",
+            PROTEIN_GOAL_FACTOR * t.protein_g_min,
+        )
+        fibre_short = spec.cols([f"fibre_short_d{d}"], 0.0, np.inf, W_FIBRE_PER_G)[0]
+        spec.row(
+            f"fibre_day{d}_goal",
+            np.append(z_all, fibre_short),
+            np.append(c.fibre[f_all] * l_all, 1.0),
+            "G",
+            FIBRE_G_PER_1000_KCAL * kcal_target / 1000.0,
+        )
+        spec.row(
+            f"fat_day{d}_max",
+            z_all,
+            (9.0 * c.fat[f_all] - FAT_MAX_SHARE * c.kcal[f_all]) * l_all,
+            "L",
+            0.0,
+        )
+        if t.sodium_mg_max is not None:
+            spec.row(f"sodium_day{d}_max", z_all, c.sodium[f_all] * l_all, "L", t.sodium_mg_max)
+        for role, share in ROLE_KCAL_MAX_SHARE.items():
+            member = np.array([role in c.roles[p] for p in f_all], dtype=bool)
+            if member.any():
+                spec.row(
+                    f"energy_day{d}_{role}_max",
+                    z_all[member],
+                    kcal_all[member],
+                    "L",
+                    share * kcal_target,
+                )
+        if not problem.weekly_rule:
+            _b12_rows(problem, spec, lay, [d], f"b12_day{d}")
+        if state is not None and state.new_food_budget is not None:
+            fresh = np.array([int(p) not in state.distinct for p in f_all], dtype=bool)
+            spec.row(f"foods_new_day{d}_max", z_all[fresh], 1.0, "L", float(state.new_food_budget))
+
+    if problem.weekly_rule:
+        _b12_rows(problem, spec, lay, list(days), "b12_week")
+    if coupling and len(days) > 1:
+        _weekly_rows(problem, spec, lay, days, integer=integer)
+    return spec, lay
+
+
+def _b12_rows(problem: Problem, spec: Spec, lay: Layout, days: Sequence[int], name: str) -> None:
+    """Counted B12 >= target, or absorbed B12 (curve per eating occasion) >= absorbed target.
+
+    With one day this is the daily floor (b12_day{d}_...); with all days it is the weekly
+    rule of a weekly supplement regimen (b12_week_...), since body stores bridge the days.
+    """
+    t = problem.targets
+    c = problem.cands
+    n_days = len(days)
+    if problem.absorption:
+        target = float(t.b12_absorbed_ug_per_day or 0.0)
+        a_cols = []
+        for d in days:
+            for slot in problem.slots:
+                s = slot.name
+                z, zf, zl = lay.z[(d, s)], lay.z_food[(d, s)], lay.z_level[(d, s)]
+                dose = problem.regimen.dose(d, s)
+                a = lay.absorbed[(d, s)]
+                a_cols.append(a)
+                for k, (intercept, slope) in enumerate(ABSORPTION_SEGMENTS):
+                    spec.row(
+                        f"b12_day{d}_{s}_curve{k + 1}",
+                        np.append(z, a),
+                        np.append(-slope * c.b12c[zf] * zl, 1.0),
+                        "L",
+                        intercept + slope * dose,
+                    )
+                if problem.spread:
+                    spec.row(f"b12_day{d}_{s}_spread", [a], [1.0], "L", B12_SPREAD_SHARE * target)
+        spec.row(f"{name}_absorbed", a_cols, 1.0, "G", n_days * target)
+    else:
+        cols, coefs, doses = [], [], 0.0
+        for d in days:
+            for slot in problem.slots:
+                s = slot.name
+                zf, zl = lay.z_food[(d, s)], lay.z_level[(d, s)]
+                cols.append(lay.z[(d, s)])
+                coefs.append(c.b12c[zf] * zl)
+                doses += problem.regimen.dose(d, s)
+        spec.row(
+            f"{name}_counted",
+            np.concatenate(cols),
+            np.concatenate(coefs),
+            "G",
+            n_days * t.b12_ug_per_day - doses,
+        )
+
+
+def _weekly_rows(
+    problem: Problem, spec: Spec, lay: Layout, days: Sequence[int], *, integer: bool
+) -> None:
+    """Rules that tie days together: uses per food per week, mains, distinct foods."""
+    c = problem.cands
+    profile = problem.profile
+    caps = food_caps(problem)
+    per_week: dict[tuple[int, int], list[np.ndarray]] = {}
+    per_food: dict[int, list[np.ndarray]] = {}
+    for d in days:
+        for slot in problem.slots:
+            s = slot.name
+            z, zf = lay.z[(d, s)], lay.z_food[(d, s)]
+            order = np.argsort(zf, kind="stable")
+            bounds = np.flatnonzero(np.diff(zf[order])) + 1
+            for group in np.split(order, bounds):
+                if len(group) == 0:
+                    continue
+                p = int(zf[group[0]])
+                per_week.setdefault((problem.week_of(d), p), []).append(z[group])
+                per_food.setdefault(p, []).append(z[group])
+    for (week, p), parts in per_week.items():
+        cols = np.concatenate(parts)
+        if len(parts) > caps[p]:
+            suffix = f"_week{week + 1}" if len(days) > 7 else ""
+            spec.row(f"variety_{c.ids[p]}_max_per_week{suffix}", cols, 1.0, "L", float(caps[p]))
+    if profile.no_consecutive_main:
+        for slot in problem.slots:
+            mains = slot_mains(slot)
+            if not mains:
+                continue
+            for d0, d1 in zip(days[:-1], days[1:], strict=True):
+                if d1 != d0 + 1:
+                    continue
+                for p in set(lay.foods[(d0, slot.name)].tolist()) & set(
+                    lay.foods[(d1, slot.name)].tolist()
+                ):
+                    if not c.roles[p] & mains:
+                        continue
+                    cols = [
+                        lay.z[(dd, slot.name)][lay.z_food[(dd, slot.name)] == p] for dd in (d0, d1)
+                    ]
+                    spec.row(
+                        f"main_{slot.name}_{c.ids[p]}_days{d0}_{d1}",
+                        np.concatenate(cols),
+                        1.0,
+                        "L",
+                        1.0,
+                    )
+    cap_distinct = profile.max_distinct_foods
+    if cap_distinct is not None and len(per_food) > cap_distinct:
+        foods = sorted(per_food)
+        u = spec.cols([f"used_{c.ids[p]}" for p in foods], 0.0, 1.0, 0.0, integer=integer)
+        for p, col in zip(foods, u, strict=True):
+            cols = np.concatenate(per_food[p])
+            limit = float(min(len(per_food[p]), len(days)))
+            spec.row(
+                f"distinct_{c.ids[p]}",
+                np.append(cols, col),
+                np.append(np.ones(len(cols)), -limit),
+                "L",
+                0.0,
+            )
+        spec.row("foods_distinct_max", u, 1.0, "L", float(cap_distinct))
+
+
+# ============================================================================================
+# Planning: weekly LP (bound + columns), then one integer model per day
+# ============================================================================================
+
+
+@dataclass
+class WeekSolution:
+    """Half portions per (day, slot): {(day, slot): {position: half_portions}}."""
+
+    picks: dict[tuple[int, str], dict[int, int]]
+    objective: float
+    status: str
+    seconds: float
+    days_optimal: int
+
+
+@dataclass
+class Attempt:
+    """What one try with one supplement regimen found (for the diagnosis when all fail)."""
+
+    regimen: Regimen
+    stage: str  # "lp" (the weekly relaxation is infeasible) or "day" (a day found no plan)
+    day: int | None = None
+
+
+def all_columns(problem: Problem, days: Iterable[int]) -> dict[tuple[int, str], np.ndarray]:
+    return {(d, s.name): problem.cands.members[s.name] for d in days for s in problem.slots}
+
+
+def weekly_lp(problem: Problem, time_limit: float) -> tuple[SolveResult, Spec, Layout]:
+    """The LP relaxation of the whole week over every candidate: a valid lower bound."""
+    days = list(range(1, problem.n_days + 1))
+    spec, lay = build_model(problem, days, all_columns(problem, days), integer=False, coupling=True)
+    return solve_with_highs_arrays(spec, mip=False, time_limit=time_limit), spec, lay
+
+
+def select_columns(
+    problem: Problem, lp: SolveResult, lay: Layout, per_role: int = COLUMNS_PER_ROLE[0]
+) -> dict[tuple[int, str], np.ndarray]:
+    """Per day and slot: the foods that day's LP uses, plus the best few per role by reduced
+    cost and the richest counted B12 sources (so the integer model has room to round)."""
+    c = problem.cands
+    assert lp.x is not None and lp.duals is not None
+    selected: dict[tuple[int, str], np.ndarray] = {}
+    keep = set(np.flatnonzero(c.favourite | c.pantry).tolist())
+    keep |= {c.position[m.food_id] for m in problem.locked}
+    for slot in problem.slots:
+        pos = c.members[slot.name]
+        roles_here = sorted({r for p in pos for r in c.roles[p]})
+        role_members = {
+            role: np.flatnonzero([role in c.roles[p] for p in pos]) for role in roles_here
+        }
+        rich = np.flatnonzero(c.b12c[pos] > 0)
+        rich = rich[np.argsort(-c.b12c[pos][rich] / c.kcal[pos][rich], kind="stable")]
+        for d in range(1, problem.n_days + 1):
+            if len(pos) == 0:
+                selected[(d, slot.name)] = pos
+                continue
+            z, zf = lay.z[(d, slot.name)], lay.z_food[(d, slot.name)]
+            where = np.searchsorted(pos, zf)
+            used = np.zeros(len(pos), dtype=bool)
+            best_rc = np.full(len(pos), np.inf)
+            np.logical_or.at(used, where, lp.x[z] > 1e-6)
+            np.minimum.at(best_rc, where, lp.duals[z])
+            chosen = set(pos[used].tolist()) | (keep & set(pos.tolist()))
+            for member in role_members.values():
+                order = member[np.argsort(best_rc[member], kind="stable")]
+                chosen |= set(pos[order[:per_role]].tolist())
+            chosen |= set(pos[rich[:per_role]].tolist())
+            selected[(d, slot.name)] = np.array(sorted(chosen), dtype=np.int64)
+    return selected
+
+
+def _day_columns(
+    problem: Problem, d: int, selected: dict[tuple[int, str], np.ndarray], state: CarryState
+) -> dict[tuple[int, str], np.ndarray]:
+    """The day's columns: selected foods minus those at their weekly cap or yesterday's mains."""
+    c = problem.cands
+    caps = food_caps(problem)
+    week = problem.week_of(d)
+    locked_here = {(m.slot, c.position[m.food_id]) for m in problem.locked if m.day == d}
+    out: dict[tuple[int, str], np.ndarray] = {}
+    for slot in problem.slots:
+        mains = slot_mains(slot)
+        yesterday = (
+            state.mains.get(slot.name, set()) if problem.profile.no_consecutive_main else set()
+        )
+        keep = []
+        for p in selected[(d, slot.name)]:
+            p = int(p)
+            if (slot.name, p) in locked_here:
+                keep.append(p)
+                continue
+            if state.uses[(week, p)] >= caps[p]:
+                continue
+            if p in yesterday and c.roles[p] & mains:
+                continue
+            keep.append(p)
+        for s_name, p in locked_here:
+            if s_name == slot.name and p not in keep:
+                keep.append(p)
+        out[(d, slot.name)] = np.array(sorted(keep), dtype=np.int64)
+    return out
+
+
+def solve_by_days(
+    problem: Problem,
+    tiers: Sequence[dict[tuple[int, str], np.ndarray]],
+    *,
+    solver: str,
+    deadline: float,
+) -> WeekSolution | Attempt:
+    """Day by day, carrying weekly uses, distinct foods and yesterday's mains forward.
+
+    `tiers` are ever wider column sets; a day that finds no plan in one tier tries the next
+    (the last is normally every candidate).
+    """
+    start = time.perf_counter()
+    c = problem.cands
+    state = CarryState()
+    # Later locked meals are reserved from the start so earlier days cannot use up their caps.
+    future_locks = Counter((problem.week_of(m.day), c.position[m.food_id]) for m in problem.locked)
+    picks: dict[tuple[int, str], dict[int, int]] = {}
+    objective = 0.0
+    optimal_days = 0
+    profile = problem.profile
+    for d in range(1, problem.n_days + 1):
+        for m in problem.locked:
+            if m.day == d:
+                future_locks[(problem.week_of(d), c.position[m.food_id])] -= 1
+        reserved = CarryState(
+            uses=state.uses + future_locks, distinct=state.distinct, mains=state.mains
+        )
+        if profile.max_distinct_foods is not None:
+            reserved.new_food_budget = max(0, profile.max_distinct_foods - len(state.distinct))
+        result = None
+        lay = Layout()
+        for tier in tiers:
+            days_left = problem.n_days - d + 1
+            per_day = max(0.3, (deadline - time.perf_counter()) / days_left)
+            cols = _day_columns(problem, d, tier, reserved)
+            spec, lay = build_model(
+                problem, [d], cols, integer=True, coupling=False, state=reserved
+            )
+            result = solve_with_pulp(
+                spec, solver=solver, time_limit=per_day, gap=DAY_MIP_GAP, name=f"day{d}"
+            )
+            if result.ok:
+                break
+        if result is None or not result.ok:
+            return Attempt(problem.regimen, "day", d)
+        x = result.x
+        assert x is not None
+        objective += float(result.objective or 0.0)
+        optimal_days += result.status == "optimal"
+        for slot in problem.slots:
+            z = x[lay.z[(d, slot.name)]] > 0.5
+            zf, zl = lay.z_food[(d, slot.name)], lay.z_level[(d, slot.name)]
+            chosen = {int(p): int(k) for p, k in zip(zf[z], zl[z], strict=True)}
+            picks[(d, slot.name)] = chosen
+            mains = slot_mains(slot)
+            state.mains[slot.name] = {p for p in chosen if c.roles[p] & mains}
+            for p in chosen:
+                state.uses[(problem.week_of(d), p)] += 1
+                state.distinct.add(p)
+    status = "optimal" if optimal_days == problem.n_days else "feasible"
+    return WeekSolution(picks, objective, status, time.perf_counter() - start, optimal_days)
+
+
+# ============================================================================================
+# Public API
+# ============================================================================================
+
+
+def absorbed_ug(dose_ug: float) -> float:
+    """Absorbed µg from one eating occasion's B12 dose under Model A."""
+    if dose_ug <= 0:
+        return 0.0
+    return min(c + s * dose_ug for c, s in ABSORPTION_SEGMENTS)
+
+
+def candidate_regimens(profile: Profile) -> list[Regimen]:
+    """Supplement regimens to try, smallest first ("auto" starts with food alone)."""
+    slot = profile.supplement_slot
+    strengths = (
+        [profile.supplement_strength_ug]
+        if profile.supplement_strength_ug is not None
+        else list(SUPPLEMENT_STRENGTHS_UG)
+    )
+    daily = [Regimen("daily", float(s), slot) for s in strengths]
+    weekly = [Regimen("weekly", float(WEEKLY_SUPPLEMENT_UG), slot)]
+    if profile.supplements == "none":
+        return [Regimen("none", 0.0, slot)]
+    if profile.supplements == "daily":
+        return daily
+    if profile.supplements == "weekly":
+        return weekly
+    return [Regimen("none", 0.0, slot), *daily, *weekly]
+
+
+def make_problem(
+    profile: Profile,
+    catalog: Catalog,
+    labels: pd.DataFrame,
+    regimen: Regimen,
+    cands: Candidates | None = None,
+) -> Problem:
+    rule = "weekly" if regimen.kind == "weekly" else "daily"
+    return Problem(
+        profile=profile,
+        catalog=catalog,
+        labels=labels,
+        targets=profile.targets(b12_rule=rule),
+        cands=cands if cands is not None else build_candidates(profile, catalog, labels),
+        slots=list(profile.slots),
+        n_days=profile.days,
+        regimen=regimen,
+        absorption=profile.absorption_aware,
+        locked=list(profile.locked),
+    )
+
+
+def day_lp_feasible(problem: Problem, day: int = 1) -> bool:
+    """A fast necessary check: the LP of one day (no weekly rules) has a solution."""
+    if problem.weekly_rule:
+        return True
+    spec, _ = build_model(
+        problem, [day], all_columns(problem, [day]), integer=False, coupling=False
+    )
+    return solve_with_highs_arrays(spec, mip=False, time_limit=5.0).ok
+
+
+def _resolve_solver(solver: str) -> str:
+    solver = solver.lower()
+    if solver not in SOLVERS:
+        raise InputError(f"unknown solver {solver!r}; use one of {', '.join(SOLVERS)}")
+    if solver == "highs":
+        try:
+            import highspy  # noqa: F401
+        except ImportError:
+            return "cbc"
+    return solver
+
+
+def make_plan(
+    profile: Profile | dict[str, Any] | None = None,
+    catalog: Catalog | None = None,
+    *,
+    solver: str = "highs",
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    labels: pd.DataFrame | None = None,
+) -> Plan:
+    """A verified weekly plan for `profile`, or NoPlanError with a plain-language diagnosis."""
+    from planner.diagnose import diagnose
+    from planner.verify import verify_plan
+
+    start = time.perf_counter()
+    if not isinstance(profile, Profile):
+        profile = parse_profile(profile)
+    if not (0.5 <= float(time_limit) <= 3600):
+        raise InputError(f"time limit must be from 0.5 to 3600 seconds, got {time_limit}")
+    backend = _resolve_solver(solver)
+    deadline = start + float(time_limit)
+    if profile.stage in ("infant-0-6m", "infant-7-12m"):
+        from planner.diagnose import infant_diagnosis
+
+        diagnosis = infant_diagnosis(profile)
+        raise NoPlanError(diagnosis.message, diagnosis=diagnosis)
+    if catalog is None:
+        from planner.catalog import load_catalog
+
+        catalog = load_catalog()
+    if labels is None:
+        from planner import diets
+
+        labels = diets.label_foods(catalog)
+    cands = build_candidates(profile, catalog, labels)
+    attempts: list[Attempt] = []
+    first: Problem | None = None
+    for regimen in candidate_regimens(profile):
+        problem = make_problem(profile, catalog, labels, regimen, cands)
+        first = first or problem
+        if not day_lp_feasible(problem):
+            attempts.append(Attempt(regimen, "lp"))
+            continue
+        lp, _, lay = weekly_lp(problem, time_limit=max(0.5, (deadline - time.perf_counter()) / 3))
+        if not lp.ok:
+            attempts.append(Attempt(regimen, "lp"))
+            continue
+        tiers = [select_columns(problem, lp, lay, k) for k in COLUMNS_PER_ROLE]
+        tiers.append(all_columns(problem, range(1, problem.n_days + 1)))
+        week = solve_by_days(problem, tiers, solver=backend, deadline=deadline)
+        if isinstance(week, Attempt):
+            attempts.append(week)
+            continue
+        plan = assemble_plan(
+            problem, week, lp_bound=lp.objective, solver=backend, started=start, attempts=attempts
+        )
+        report = verify_plan(plan, catalog, labels)
+        if not report.ok:
+            raise NoPlanError(
+                "the solver's plan failed the independent check ("
+                + "; ".join(v.message for v in report.violations[:3])
+                + "); this is a bug in b12-planner, please report it with your profile"
+            )
+        return plan
+    assert first is not None
+    diagnosis = diagnose(first, attempts)
+    raise NoPlanError(diagnosis.message, diagnosis=diagnosis)
+
+
+def assemble_plan(
+    problem: Problem,
+    week: WeekSolution,
+    *,
+    lp_bound: float | None,
+    solver: str,
+    started: float,
+    attempts: Sequence[Attempt] = (),
+) -> Plan:
+    """Entries and day totals computed from the catalog (per 100 g x grams), plus notes."""
+    c = problem.cands
+    profile = problem.profile
+    foods = problem.catalog.foods
+    counted = counted_b12(problem.labels, profile)
+    t = problem.targets
+    entries: list[PlanEntry] = []
+    days: list[DayTotals] = []
+    slot_rank = {s.name: i for i, s in enumerate(problem.slots)}
+    locked = {(m.day, m.slot, m.food_id) for m in problem.locked}
+    for d in range(1, problem.n_days + 1):
+        totals = {"kcal": 0.0, "protein": 0.0, "sodium": 0.0, "b12": 0.0, "counted": 0.0}
+        absorbed_day = 0.0
+        occasions = 0
+        supplement_day = 0.0
+        for slot in sorted(problem.slots, key=lambda s: slot_rank[s.name]):
+            meal = []
+            for p, half_portions in sorted(week.picks[(d, slot.name)].items()):
+                food_id = str(c.ids[p])
+                row = foods.loc[food_id]
+                grams = half_portions * c.half_grams[p]
+                per = grams / 100.0
+                meal.append(
+                    {
+                        "food_id": food_id,
+                        "description": str(row["description"]),
+                        "portion": str(c.frame.at[food_id, "portion"]),
+                        "portion_grams": float(c.frame.at[food_id, "portion_grams"]),
+                        "servings": half_portions / 2.0,
+                        "grams": round(float(grams), 1),
+                        "kcal": float(row["kcal"]) * per,
+                        "protein_g": float(row["protein_g"]) * per,
+                        "sodium_mg": float(row["sodium_mg"]) * per,
+                        "b12_ug": float(row["b12_ug"]) * per,
+                        "b12_counted_ug": float(counted[food_id]) * per,
+                        "locked": (d, slot.name, food_id) in locked,
+                    }
+                )
+            dose = problem.regimen.dose(d, slot.name)
+            supplement_day += dose
+            food_dose = sum(m["b12_counted_ug"] for m in meal)
+            meal_dose = food_dose + dose
+            meal_absorbed = absorbed_ug(meal_dose)
+            absorbed_day += meal_absorbed
+            occasions += meal_dose > 0
+            for m in meal:
+                share = m["b12_counted_ug"] / meal_dose if meal_dose > 0 else 0.0
+                if problem.absorption:
+                    m["b12_absorbed_ug"] = round(meal_absorbed * share, 4)
+                totals["kcal"] += m["kcal"]
+                totals["protein"] += m["protein_g"]
+                totals["sodium"] += m["sodium_mg"]
+                totals["b12"] += m["b12_ug"]
+                totals["counted"] += m["b12_counted_ug"]
+                for key in ("kcal", "protein_g", "sodium_mg"):
+                    m[key] = round(m[key], 2)
+                for key in ("b12_ug", "b12_counted_ug"):
+                    m[key] = round(m[key], 4)
+                entries.append(PlanEntry(day=d, slot=slot.name, **m))
+        days.append(
+            DayTotals(
+                day=d,
+                kcal=round(totals["kcal"], 1),
+                protein_g=round(totals["protein"], 1),
+                sodium_mg=round(totals["sodium"], 1),
+                b12_ug=round(totals["b12"], 3),
+                b12_counted_ug=round(totals["counted"] + supplement_day, 3),
+                b12_absorbed_ug=round(absorbed_day, 3) if problem.absorption else None,
+                b12_occasions=int(occasions),
+            )
+        )
+    seconds = time.perf_counter() - started
+    gap = None
+    if lp_bound is not None and week.objective > 0:
+        gap = max(0.0, (week.objective - lp_bound) / week.objective)
+    solver_info = SolverInfo(
+        name=solver,
+        status=week.status,
+        seconds=round(seconds, 3),
+        objective=round(week.objective, 4),
+        bound=round(lp_bound, 4) if lp_bound is not None else None,
+        gap=round(gap, 4) if gap is not None else None,
+        method=(
+            "one integer model per day over LP-chosen columns, weekly rules carried forward; "
+            "bound = LP relaxation of the whole week over every candidate"
+        ),
+    )
+    return Plan(
+        diet=profile.diet,
+        n_days=problem.n_days,
+        slots=[s.name for s in problem.slots],
+        profile=profile.model_dump(mode="json"),
+        entries=entries,
+        supplements=problem.regimen.doses(problem.n_days),
+        targets=t,
+        days=days,
+        solver=solver_info,
+        catalog=_catalog_summary(problem.catalog),
+        notes=_notes(problem, attempts),
+    )
+
+
+def _catalog_summary(catalog: Catalog) -> dict[str, Any]:
+    sources = [
+        {k: src.get(k) for k in ("name", "dataset", "release", "release_date")}
+        for src in catalog.manifest.get("sources", [])
+    ]
+    return {"sources": sources, "foods": len(catalog.foods)}
+
+
+def _notes(problem: Problem, attempts: Sequence[Attempt]) -> list[str]:
+    t = problem.targets
+    notes = []
+    counting = (
+        "only B12 added to fortified foods and supplements counts"
+        if t.b12_counting == "fortified_only"
+        else "B12 from every reliable source counts; unreliable or unknown B12 counts 0"
+    )
+    if problem.weekly_rule:
+        what = "absorbed" if problem.absorption else "counted"
+        notes.append(
+            f"B12 rule: weekly. With a weekly {WEEKLY_SUPPLEMENT_UG} µg dose the week's {what} "
+            "B12 is judged over the whole plan (body stores bridge the days), not day by day."
+        )
+    elif problem.absorption:
+        notes.append(
+            f"B12 rule: daily, absorption-aware. Each day's absorbed B12 is at least "
+            f"{t.b12_absorbed_ug_per_day:g} µg ({t.b12_ug_per_day:g} µg x 0.5), using the "
+            "dose-absorption curve per eating occasion (docs/planner.md)."
+        )
+        if problem.spread:
+            notes.append(
+                "B12 is spread over at least two eating occasions a day (no meal counts for "
+                f"more than {B12_SPREAD_SHARE:.0%} of the absorbed target)."
+            )
+    else:
+        notes.append(f"B12 rule: daily. Counted B12 is at least {t.b12_ug_per_day:g} µg every day.")
+    notes.append(f"B12 counting: {counting}.")
+    if problem.regimen.kind != "none":
+        tried_food = any(a.regimen.kind == "none" for a in attempts)
+        if tried_food:
+            notes.append(
+                "Food alone cannot reach the B12 target under these rules, so the plan adds "
+                "the smallest supplement regimen that closes the gap: "
+                f"{problem.regimen.describe()}."
+            )
+        else:
+            notes.append(f"Supplement: {problem.regimen.describe()}.")
+    return notes
+
+
+# --- re-planning helpers used by the app --------------------------------------------------
+
+
+def locked_from_plan(plan: Plan, meals: Iterable[tuple[int, str]]) -> list[LockedMeal]:
+    """The entries of the given (day, slot) meals as locked meals."""
+    wanted = set(meals)
+    return [
+        LockedMeal(day=e.day, slot=e.slot, food_id=e.food_id, servings=e.servings)
+        for e in plan.entries
+        if (e.day, e.slot) in wanted
+    ]
+
+
+def replan(
+    profile: Profile,
+    plan: Plan,
+    *,
+    keep: Iterable[tuple[int, str]] = (),
+    exclude: Iterable[str] = (),
+    seed: int | None = None,
+    catalog: Catalog | None = None,
+    labels: pd.DataFrame | None = None,
+    solver: str = "highs",
+    time_limit: float = DEFAULT_TIME_LIMIT,
+) -> Plan:
+    """Plan again with some meals kept exactly (locked), foods excluded and/or a new seed."""
+    locked = locked_from_plan(plan, keep)
+    exclude = [f for f in exclude if f not in profile.exclude_foods]
+    locked = [m for m in locked if m.food_id not in exclude]
+    updated = parse_profile(
+        profile,
+        locked=[m.model_dump() for m in locked],
+        exclude_foods=[*profile.exclude_foods, *exclude],
+        favourites=[f for f in profile.favourites if f not in exclude],
+        pantry=[f for f in profile.pantry if f not in exclude],
+        seed=profile.seed if seed is None else seed,
+    )
+    return make_plan(updated, catalog, solver=solver, time_limit=time_limit, labels=labels)
+
+
+def swap_food(
+    profile: Profile,
+    plan: Plan,
+    food_id: str,
+    *,
+    catalog: Catalog | None = None,
+    labels: pd.DataFrame | None = None,
+    solver: str = "highs",
+    time_limit: float = DEFAULT_TIME_LIMIT,
+) -> Plan:
+    """Replace one food: meals without it are kept; if that has no plan, re-plan everything."""
+    if food_id not in plan.food_ids():
+        raise InputError(f"{food_id} is not in this plan; pick a food from the plan to swap")
+    touched = {(e.day, e.slot) for e in plan.entries if e.food_id == food_id}
+    keep = {(e.day, e.slot) for e in plan.entries} - touched
+    kwargs = {"catalog": catalog, "labels": labels, "solver": solver, "time_limit": time_limit}
+    try:
+        return replan(profile, plan, keep=keep, exclude=[food_id], **kwargs)
+    except NoPlanError:
+        return replan(profile, plan, exclude=[food_id], **kwargs)
+
+
+def shuffle(
+    profile: Profile,
+    *,
+    catalog: Catalog | None = None,
+    labels: pd.DataFrame | None = None,
+    solver: str = "highs",
+    time_limit: float = DEFAULT_TIME_LIMIT,
+) -> tuple[Profile, Plan]:
+    """Another valid plan: the same profile with the next seed."""
+    updated = parse_profile(profile, seed=(profile.seed + 1) % (2**32))
+    plan = make_plan(updated, catalog, solver=solver, time_limit=time_limit, labels=labels)
+    return updated, plan
