@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from planner.errors import PlannerError
 
 # Modules under planner.cli that add subcommands, in the order `--help` lists them.
-SUBCOMMAND_MODULES = ("foods", "ingest", "fdc", "store", "shopping")
+SUBCOMMAND_MODULES = ("foods", "ingest", "fdc", "plan", "store", "shopping")
 
 
 def build_parser() -> argparse.ArgumentParser:
