@@ -1,4 +1,4 @@
-"""Pure helpers behind the app's Foods page: label foods, B12 source rankings, portion values.
+"""Pure helpers behind the app: label foods, B12 source rankings, portion values, edited plans.
 
 They live in the library (no Streamlit import) so they are tested like every other rule, and the
 app's page files stay a thin layer that only turns widgets into calls and results into tables.
@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from datetime import date
 from typing import Literal
 
 import pandas as pd
 
-from planner.catalog import FOOD_COLUMNS, NUTRIENT_COLUMNS, PORTION_COLUMNS
+from planner.catalog import FOOD_COLUMNS, NUTRIENT_COLUMNS, PORTION_COLUMNS, Catalog
 from planner.errors import InputError
+from planner.plan import DayTotals, Plan
+from planner.verify import VerificationReport, verify_plan
 
 # The B12 Daily Value a label's "% DV" refers to: 2.4 µg on current US labels (2016 rule),
 # 6 µg on older labels (21 CFR 101.9 before 2016). The same "50 %" means 1.2 or 3 µg.
@@ -209,3 +212,71 @@ def nutrients_table(food: pd.Series, portions: pd.DataFrame) -> pd.DataFrame:
             row[label] = value * portion.grams / 100 if pd.notna(value) else math.nan
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def edit_servings(
+    plan: Plan,
+    servings: Mapping[int, float],
+    catalog: Catalog,
+    labels: pd.DataFrame | None = None,
+) -> tuple[Plan, VerificationReport]:
+    """A copy of `plan` with entry i eaten in `servings[i]` portions (0 drops it), re-verified.
+
+    Entry values scale with the servings (nutrients are per gram); the day totals, including
+    absorbed B12 per eating occasion, come from `planner.verify`, which recomputes them from
+    the catalog. The report's `shortfalls()` are the targets the edited plan now misses.
+    """
+    entries = []
+    for index, entry in enumerate(plan.entries):
+        if index not in servings:
+            entries.append(entry)
+            continue
+        new = servings[index]
+        if new is None or pd.isna(new) or not 0 <= float(new) <= 10:
+            raise InputError(
+                f"servings of {entry.description} (day {entry.day}, {entry.slot}) must be from "
+                f"0 to 10, got {new!r}"
+            )
+        new = float(new)
+        if abs(new * 2 - round(new * 2)) > 1e-9:
+            raise InputError(
+                f"servings of {entry.description} must be whole or half portions "
+                f"(e.g. 1 or 1.5), got {new:g}"
+            )
+        if new == 0:
+            continue
+        factor = new / entry.servings
+        entries.append(
+            entry.model_copy(
+                update={
+                    "servings": new,
+                    "grams": round(new * entry.portion_grams, 1),
+                    "kcal": entry.kcal * factor,
+                    "protein_g": entry.protein_g * factor,
+                    "sodium_mg": None if entry.sodium_mg is None else entry.sodium_mg * factor,
+                    "b12_ug": entry.b12_ug * factor,
+                    "b12_counted_ug": entry.b12_counted_ug * factor,
+                    "b12_absorbed_ug": None,  # a share of the meal's absorption: recomputed below
+                }
+            )
+        )
+    edited = plan.model_copy(deep=True, update={"entries": entries})
+    report = verify_plan(edited, catalog, labels, check_claims=False)
+    absorption = plan.targets.b12_absorbed_ug_per_day is not None
+    edited.days = [
+        DayTotals(
+            day=day.day,
+            kcal=round(day.kcal, 1),
+            protein_g=round(day.protein_g, 1),
+            sodium_mg=round(day.sodium_mg, 1),
+            b12_ug=round(day.b12_ug, 4),
+            b12_counted_ug=round(day.b12_counted_ug, 4),
+            b12_absorbed_ug=round(day.b12_absorbed_ug, 4) if absorption else None,
+            b12_occasions=day.b12_occasions,
+        )
+        for day in report.days
+    ]
+    note = "Servings edited by hand; totals recomputed from the catalog."
+    if note not in edited.notes:
+        edited.notes.append(note)
+    return edited, report

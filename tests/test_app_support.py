@@ -9,6 +9,7 @@ import pytest
 
 from planner.app_support import (
     b12_per_serving_from_label,
+    edit_servings,
     food_from_label,
     label_food_id,
     nutrients_table,
@@ -245,3 +246,52 @@ def test_every_factor_of_the_brief_is_asked_and_limits_name_symptoms_and_tests()
         assert word in text
     for test in ("blood count", "serum b12", "methylmalonic acid", "homocysteine"):
         assert test in text
+
+
+# --- edited servings ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def vegan_plan(catalog):
+    from planner.model import make_plan
+
+    return make_plan({"diet": "vegan"}, catalog, time_limit=5)
+
+
+def test_edit_servings_scales_entries_and_recomputes_days(vegan_plan, catalog):
+    index, entry = next((i, e) for i, e in enumerate(vegan_plan.entries) if e.b12_counted_ug > 0)
+    new = entry.servings + 1
+    edited, report = edit_servings(vegan_plan, {index: new}, catalog)
+    changed = edited.entries[index]
+    assert changed.servings == new
+    assert changed.grams == pytest.approx(new * entry.portion_grams, abs=0.05)
+    assert changed.b12_counted_ug == pytest.approx(entry.b12_counted_ug * new / entry.servings)
+    before = next(d for d in vegan_plan.days if d.day == entry.day)
+    after = next(d for d in edited.days if d.day == entry.day)
+    extra = entry.b12_counted_ug / entry.servings
+    assert after.b12_counted_ug == pytest.approx(before.b12_counted_ug + extra, rel=1e-3)
+    assert after.b12_absorbed_ug is not None
+    assert vegan_plan.entries[index].servings == entry.servings  # the original is untouched
+    assert "edited by hand" in edited.notes[-1]
+
+
+def test_dropping_the_b12_foods_of_a_day_reports_the_shortfall(vegan_plan, catalog):
+    day_one = {
+        i: 0 for i, e in enumerate(vegan_plan.entries) if e.day == 1 and e.b12_counted_ug > 0
+    }
+    edited, report = edit_servings(vegan_plan, day_one, catalog)
+    assert len(edited.entries) == len(vegan_plan.entries) - len(day_one)
+    assert not report.ok
+    names = {v.name for v in report.shortfalls()}
+    assert any(name.startswith("b12_day1") for name in names), names
+    assert next(d for d in edited.days if d.day == 1).b12_counted_ug == pytest.approx(
+        sum(s.strength_ug * s.count for s in vegan_plan.supplements if s.day == 1)
+    )
+
+
+@pytest.mark.parametrize(
+    ("servings", "message"), [(-1, "from 0 to 10"), (11, "from 0 to 10"), (0.3, "half portions")]
+)
+def test_bad_servings_are_explained(vegan_plan, catalog, servings, message):
+    with pytest.raises(InputError, match=message):
+        edit_servings(vegan_plan, {0: servings}, catalog)
