@@ -71,7 +71,7 @@ class Diagnosis:
 
 def infant_diagnosis(profile: Profile) -> Diagnosis:
     stage = stage_label(profile.stage)
-    target = profile.targets().b12_ug_per_day
+    target = profile.b12_target()[0]
     text = (
         f"No meal plan for {stage}: babies get B12 from breast milk or infant formula "
         f"(adequate intake {target:g} µg a day), and this catalog's plans are for ages 1 and "

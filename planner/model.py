@@ -716,7 +716,7 @@ def spec_to_pulp(spec: Spec, name: str = "plan") -> tuple[pulp.LpProblem, list[p
         lb = a["lb"][j]
         ub = a["ub"][j]
         variables.append(
-            pulp.LpVariable(
+            prob.add_variable(
                 str(a["names"][j]),
                 lowBound=None if np.isinf(lb) else float(lb),
                 upBound=None if np.isinf(ub) else float(ub),
@@ -1301,7 +1301,7 @@ def absorbed_ug(dose_ug: float) -> float:
 
 def candidate_regimens(profile: Profile) -> list[Regimen]:
     """Supplement regimens to try, smallest first ("auto" starts with food alone)."""
-    slot = profile.supplement_slot
+    slot = profile.tablet_slot
     strengths = (
         [profile.supplement_strength_ug]
         if profile.supplement_strength_ug is not None

@@ -233,7 +233,7 @@ class Profile(_Strict):
     # Supplements and prices.
     supplements: SupplementMode = "auto"
     supplement_strength_ug: int | None = None
-    supplement_slot: str = "breakfast"
+    supplement_slot: str | None = None  # default: breakfast, else the first slot
     prices: list[Price] = Field(default_factory=list)
     price_weight: float = Field(default=2.0, ge=0, le=1000)
 
@@ -259,7 +259,7 @@ class Profile(_Strict):
                 f"slot energy shares cannot add up to 100 % (minimums add to {low:.0%}, "
                 f"maximums to {high:.0%}); adjust kcal_share_min/kcal_share_max"
             )
-        if self.supplements != "none" and self.supplement_slot not in names:
+        if self.supplement_slot is not None and self.supplement_slot not in names:
             raise ValueError(
                 f"supplement_slot {self.supplement_slot!r} is not one of the meal slots {names}"
             )
@@ -329,6 +329,14 @@ class Profile(_Strict):
         return ABSORPTION_DEFAULT[self.diet] if self.absorption is None else self.absorption
 
     @property
+    def tablet_slot(self) -> str:
+        """The meal supplements are taken with."""
+        if self.supplement_slot is not None:
+            return self.supplement_slot
+        names = self.slot_names
+        return "breakfast" if "breakfast" in names else names[0]
+
+    @property
     def slot_names(self) -> list[str]:
         return [slot.name for slot in self.slots]
 
@@ -342,7 +350,7 @@ class Profile(_Strict):
     def targets(self, *, b12_rule: Literal["daily", "weekly"] = "daily") -> Targets:
         """Daily targets with the source of every number (in `Targets.sources`)."""
         stage = self.stage
-        b12, b12_source = self._b12_target(stage)
+        b12, b12_source = self.b12_target()
         kcal, kcal_source = self._energy(stage)
         protein, protein_source = self._protein(stage)
         sodium, sodium_source = self._sodium(stage)
@@ -372,7 +380,9 @@ class Profile(_Strict):
             sources=sources,
         )
 
-    def _b12_target(self, stage: str) -> tuple[float, str]:
+    def b12_target(self) -> tuple[float, str]:
+        """The B12 reference intake in µg/day and where it comes from."""
+        stage = self.stage
         if self.b12_target_ug is not None:
             return self.b12_target_ug, "custom target from the profile"
         row = reference_value(self.b12_reference, stage, "b12")

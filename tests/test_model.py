@@ -1,0 +1,239 @@
+"""The planner on the bundled catalog: diet rules, B12 counting, absorption, re-planning.
+
+Plans here are short (2-3 days) where the property does not need a week, so the file stays
+fast; benchmarks/plan_bench.py times full weeks.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from planner import diets
+from planner.errors import InputError, NoPlanError
+from planner.model import (
+    Spec,
+    absorbed_ug,
+    choose_portions,
+    make_plan,
+    replan,
+    shuffle,
+    solve_with_highs_arrays,
+    solve_with_pulp,
+    swap_food,
+)
+from planner.plan import Plan
+from planner.profile import Profile
+from planner.verify import absorbed_from_dose, verify_plan
+
+SOLVERS = ["highs", "cbc"]
+
+
+@pytest.fixture(scope="module")
+def labels(catalog):
+    return diets.label_foods(catalog)
+
+
+def plan_for(catalog, labels, **fields) -> Plan:
+    solver = fields.pop("solver", "highs")
+    profile = Profile(**{"days": 2, **fields})
+    plan = make_plan(profile, catalog, labels=labels, solver=solver, time_limit=30)
+    assert verify_plan(plan, catalog, labels).ok
+    return plan
+
+
+def entry_ids(plan: Plan) -> list[tuple[int, str, str, float]]:
+    return [(e.day, e.slot, e.food_id, e.servings) for e in plan.entries]
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_vegan_plan_contains_only_vegan_foods(catalog, labels, solver):
+    plan = plan_for(catalog, labels, diet="vegan", solver=solver)
+    assert plan.entries
+    assert labels.loc[plan.food_ids(), "vegan"].all()
+    assert plan.solver.name == solver
+    assert plan.solver.status in ("optimal", "feasible")
+
+
+def test_vegetarian_plan_contains_only_vegetarian_foods(catalog, labels):
+    plan = plan_for(catalog, labels, diet="vegetarian")
+    assert labels.loc[plan.food_ids(), "vegetarian"].all()
+
+
+def test_plans_use_household_portions_and_meal_structure(catalog, labels):
+    plan = plan_for(catalog, labels, diet="omnivore")
+    for e in plan.entries:
+        assert (e.servings * 2) == int(e.servings * 2)  # whole or half portions
+        assert e.grams == pytest.approx(e.servings * e.portion_grams, abs=0.1)
+        assert "quantity not specified" not in e.portion.lower()
+    for day in range(1, plan.n_days + 1):
+        slots = {e.slot for e in plan.entries if e.day == day}
+        assert slots == {"breakfast", "lunch", "dinner", "snack"}
+
+
+def test_fortified_only_counts_only_added_b12(catalog, labels):
+    milk = "fndds:11111000"  # whole milk: natural B12 only
+    assert catalog.foods.at[milk, "b12_ug"] > 0
+    assert labels.at[milk, "b12_counted_fortified_only_ug"] == 0
+    lock = {"day": 1, "slot": "breakfast", "food_id": milk, "servings": 1}
+    plan = plan_for(catalog, labels, diet="fortified-only", locked=[lock])
+    by_id = {e.food_id: e for e in plan.entries if e.day == 1}
+    assert by_id[milk].b12_ug > 0
+    assert by_id[milk].b12_counted_ug == 0
+    for e in plan.entries:
+        expected = labels.at[e.food_id, "b12_counted_fortified_only_ug"] * e.grams / 100
+        assert e.b12_counted_ug == pytest.approx(expected, abs=1e-3)
+    for d in plan.days:
+        food = sum(e.b12_counted_ug for e in plan.entries if e.day == d.day)
+        tablets = sum(s.strength_ug * s.count for s in plan.supplements if s.day == d.day)
+        assert d.b12_counted_ug == pytest.approx(food + tablets, abs=1e-2)
+
+
+def test_unreliable_b12_sources_count_zero(catalog, labels):
+    unreliable = labels[
+        ~labels["b12_reliable"].astype(bool)
+        & labels["vegan"].astype(bool)
+        & (catalog.foods["b12_ug"].reindex(labels.index) > 0)
+    ]
+    assert len(unreliable), "the labels mark some plant B12 (nori, tempeh, ...) unreliable"
+    usable = choose_portions(catalog.portions, labels["role"], catalog.foods["kcal"])
+    food_id = next(i for i in unreliable.index if i in usable.index and i.startswith("fndds"))
+    lock = {"day": 1, "slot": "lunch", "food_id": food_id, "servings": 1}
+    plan = plan_for(catalog, labels, diet="vegan", locked=[lock], days=1)
+    entry = next(e for e in plan.entries if e.food_id == food_id)
+    assert entry.b12_ug > 0
+    assert entry.b12_counted_ug == 0
+    assert (entry.b12_absorbed_ug or 0) == 0
+
+
+def test_absorption_aware_plans_spread_b12_over_two_occasions(catalog, labels):
+    plan = plan_for(catalog, labels, diet="vegan", supplements="none", days=3)
+    assert plan.targets.b12_absorbed_ug_per_day == pytest.approx(1.2)
+    for day in plan.days:
+        assert day.b12_occasions >= 2
+        assert day.b12_absorbed_ug >= 1.2 - 1e-6
+        meals = {}
+        for e in plan.entries:
+            if e.day == day.day:
+                meals[e.slot] = meals.get(e.slot, 0.0) + e.b12_counted_ug
+        absorbed = [absorbed_from_dose(v) for v in meals.values()]
+        assert sum(a > 0 for a in absorbed) >= 2
+        assert sum(min(a, 0.75 * 1.2) for a in absorbed) >= 1.2 - 1e-6
+
+
+def test_known_infeasible_profile_gets_a_plain_diagnosis(catalog, labels):
+    sources = labels.index[labels["vegan"].astype(bool) & (labels["b12_counted_all_ug"] > 0)]
+    profile = Profile(diet="vegan", supplements="none", days=2, exclude_foods=list(sources))
+    with pytest.raises(NoPlanError) as err:
+        make_plan(profile, catalog, labels=labels, time_limit=30)
+    message = str(err.value)
+    assert "at most 0.0 µg" in message and "target of 1.2" in message
+    assert "supplement" in message and "fortified" in message
+    assert "Traceback" not in message
+    finding = err.value.diagnosis.findings[0]
+    assert finding.constraint == "b12_day"
+    assert finding.needed == pytest.approx(1.2)
+    assert any("25 µg" in fix for fix in finding.fixes)  # 25 µg alone gives 1.25 absorbed
+
+
+def test_auto_supplement_closes_the_gap_and_says_so(catalog, labels):
+    sources = labels.index[labels["vegan"].astype(bool) & (labels["b12_counted_all_ug"] > 0)]
+    plan = plan_for(catalog, labels, diet="vegan", supplements="auto", exclude_foods=list(sources))
+    assert plan.supplements, "no B12 food left: a tablet is the only way"
+    assert {s.strength_ug for s in plan.supplements} == {25.0}  # the smallest that works
+    assert any("smallest supplement regimen" in n for n in plan.notes)
+
+
+def test_weekly_regimen_is_judged_over_the_week(catalog, labels):
+    plan = plan_for(catalog, labels, diet="vegan", supplements="weekly", days=3)
+    assert plan.targets.b12_rule == "weekly"
+    assert [(s.day, s.strength_ug) for s in plan.supplements] == [(1, 2000.0)]
+    assert any("weekly" in n for n in plan.notes)
+
+
+def test_same_seed_same_plan_other_seed_other_plan(catalog, labels):
+    first = plan_for(catalog, labels, seed=11)
+    again = plan_for(catalog, labels, seed=11)
+    other = plan_for(catalog, labels, seed=12)
+    assert entry_ids(first) == entry_ids(again)
+    assert entry_ids(first) != entry_ids(other)
+
+
+def test_shuffle_gives_another_verified_plan(catalog, labels):
+    profile = Profile(days=1, seed=3)
+    base = make_plan(profile, catalog, labels=labels)
+    new_profile, plan = shuffle(profile, catalog=catalog, labels=labels)
+    assert new_profile.seed == 4
+    assert verify_plan(plan, catalog, labels).ok
+    assert entry_ids(plan) != entry_ids(base)
+
+
+def test_locked_meals_are_kept_when_replanning(catalog, labels):
+    profile = Profile(days=2, seed=5)
+    plan = make_plan(profile, catalog, labels=labels)
+    kept = [(e.day, e.slot, e.food_id, e.servings) for e in plan.entries if e.slot == "dinner"]
+    again = replan(profile, plan, keep=[(1, "dinner"), (2, "dinner")], seed=99, catalog=catalog)
+    assert [
+        (e.day, e.slot, e.food_id, e.servings) for e in again.entries if e.slot == "dinner"
+    ] == (kept)
+    assert all(e.locked for e in again.entries if e.slot == "dinner")
+    assert verify_plan(again, catalog, labels).ok
+
+
+def test_swap_removes_the_food(catalog, labels):
+    profile = Profile(days=2, seed=2)
+    plan = make_plan(profile, catalog, labels=labels)
+    food_id = plan.entries[0].food_id
+    swapped = swap_food(profile, plan, food_id, catalog=catalog, labels=labels)
+    assert food_id not in swapped.food_ids()
+    assert verify_plan(swapped, catalog, labels).ok
+    with pytest.raises(InputError, match="not in this plan"):
+        swap_food(profile, plan, "fndds:00000000", catalog=catalog, labels=labels)
+
+
+def test_weekly_variety_rules_hold(catalog, labels):
+    plan = plan_for(catalog, labels, days=7, seed=1)
+    counts: dict[str, int] = {}
+    for e in plan.entries:
+        counts[e.food_id] = counts.get(e.food_id, 0) + 1
+    assert max(counts.values()) <= 3
+    assert len(counts) <= 40
+
+
+def test_unknown_excluded_food_is_bad_input(catalog, labels):
+    with pytest.raises(InputError, match="no such food id"):
+        make_plan(Profile(exclude_foods=["fndds:99999999"]), catalog, labels=labels)
+
+
+def test_infants_get_a_plain_answer_not_a_plan(catalog, labels):
+    with pytest.raises(NoPlanError, match="breast milk or infant formula"):
+        make_plan(Profile(life_stage="infant-7-12m"), catalog, labels=labels)
+
+
+def test_plan_json_round_trip_still_verifies(catalog, labels):
+    plan = plan_for(catalog, labels, diet="vegan", days=1)
+    again = Plan.from_json(plan.to_json())
+    assert again == plan
+    assert verify_plan(again, catalog, labels).ok
+
+
+def test_absorption_curve_matches_the_reference_points():
+    for dose, expected in [(0, 0), (1, 0.5), (5, 1.0), (25, 1.25), (1000, 11.0), (2000, 21.0)]:
+        assert absorbed_ug(dose) == pytest.approx(expected)
+        assert absorbed_from_dose(dose) == pytest.approx(expected)
+    assert absorbed_ug(10) == pytest.approx(1.0625)  # one 10 µg tablet: 1.06 µg absorbed
+    for dose in np.linspace(0, 60, 121):
+        assert absorbed_ug(dose) == pytest.approx(absorbed_from_dose(dose))
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_solver_results_are_accepted_only_when_feasible(solver):
+    spec = Spec()
+    x = spec.cols(["x"], 0.0, 10.0, 1.0, integer=True)
+    spec.row("x_at_least_3", x, 1.0, "G", 3.5)
+    result = solve_with_pulp(spec, solver=solver, time_limit=5)
+    assert result.ok and result.x is not None and result.x[0] == pytest.approx(4)
+    spec.row("x_at_most_2", x, 1.0, "L", 2.0)
+    broken = solve_with_pulp(spec, solver=solver, time_limit=5)
+    assert not broken.ok and broken.x is None
+    assert not solve_with_highs_arrays(spec, mip=True, time_limit=5).ok
