@@ -169,3 +169,23 @@ def test_new_foods_are_conservative():
     assert not labels.loc["new:3", "vegan"] and labels.loc["new:3", "diet_uncertain"]
     assert not labels.loc["new:4", "vegan"] and not labels.loc["new:4", "vegetarian"]
     assert not labels.loc["new:3", "b12_known"]
+
+
+def test_catalog_with_custom_foods_keeps_bundled_labels(catalog, labels):
+    custom = pd.DataFrame(
+        {
+            "food_id": ["custom:oat-drink"],
+            "description": ["Oat drink, fortified"],
+            "source": ["fdc"],
+            "category": ["Beverages"],
+            "b12_ug": [0.38],
+        }
+    )
+    bigger = catalog.with_foods(custom)
+    start = time.perf_counter()
+    extended = label_foods(bigger)
+    assert time.perf_counter() - start < 2.0
+    assert extended.index.equals(bigger.foods.index)
+    pd.testing.assert_frame_equal(extended.loc[labels.index], labels)
+    row = extended.loc["custom:oat-drink"]
+    assert row["b12_known"] and row["role"] == "beverage"

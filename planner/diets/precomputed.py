@@ -73,8 +73,24 @@ def labels_for(catalog: Catalog) -> pd.DataFrame:
     stored = read_labels(DEFAULT_SNAPSHOT / LABELS_FILE)
     if stored is not None:
         labels, stamp = stored
-        if stamp == fingerprint(catalog) and labels.index.equals(catalog.foods.index):
+        if labels.index.equals(catalog.foods.index) and stamp == fingerprint(catalog):
             return labels
+        extra = catalog.foods.index.difference(labels.index)
+        if len(extra) and labels.index.isin(catalog.foods.index).all():
+            # The bundled catalog plus custom foods (Catalog.with_foods): reuse the stored
+            # labels when the bundled part is unchanged, label only the added foods.
+            base = Catalog(
+                catalog.foods.loc[labels.index],
+                catalog.portions,
+                catalog.ingredients,
+                catalog.langual,
+                catalog.manifest,
+            )
+            if stamp == fingerprint(base):
+                from planner.diets import label_new_foods
+
+                added = label_new_foods(catalog.foods.loc[extra])
+                return pd.concat([labels, added]).loc[catalog.foods.index]
     return compute_labels(catalog)
 
 
