@@ -189,3 +189,16 @@ def test_catalog_with_custom_foods_keeps_bundled_labels(catalog, labels):
     pd.testing.assert_frame_equal(extended.loc[labels.index], labels)
     row = extended.loc["custom:oat-drink"]
     assert row["b12_known"] and row["role"] == "beverage"
+
+
+def test_ingredient_statements_ignore_cross_contact_warnings():
+    foods = pd.DataFrame(
+        {"food_id": ["new:a", "new:b"], "description": ["Dark chocolate bar", "Dark chocolate bar"]}
+    )
+    statements = {
+        "new:a": "Cocoa mass, sugar, cocoa butter, vanilla. May contain milk and hazelnuts.",
+        "new:b": "Cocoa mass, sugar, cocoa butter, butterfat, vanilla",
+    }
+    labels = label_new_foods(foods, statements)
+    assert labels.loc["new:a", "vegan"], labels.loc["new:a", "diet_reason"]
+    assert labels.loc["new:b", "dairy"] and not labels.loc["new:b", "vegan"]

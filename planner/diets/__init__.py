@@ -219,6 +219,12 @@ def label_foods(catalog: Catalog) -> pd.DataFrame:
 
 
 _SPLIT_INGREDIENTS = re.compile(r"[,;()\[\]{}]|\band\b|\bcontains\b|:|\.\s", re.IGNORECASE)
+# Allergen cross-contact statements name what may be in the factory, not in the food.
+_CROSS_CONTACT = re.compile(
+    r"\b(may contain|may also contain|made on (shared )?equipment|(produced|processed|"
+    r"manufactured|made|packed) (in|on) a (facility|plant|line)|traces of)\b[^.]*(\.|$)",
+    re.IGNORECASE,
+)
 
 
 def label_new_foods(
@@ -268,6 +274,7 @@ def _judge_statement(name: str, statement: str, rules: Rules) -> Status:
     own = classify_names(pd.Series([name]), pd.Series([False]), rules)[0]
     pop_plain_markers(own)
     status = Status(dict(own.flags), own.vegan_uncertain, own.vegetarian_uncertain)
+    statement = _CROSS_CONTACT.sub(" ", statement)
     parts = [p.strip() for p in _SPLIT_INGREDIENTS.split(statement) if p and p.strip()]
     if not parts:
         status.vegan_uncertain = "the ingredient statement is empty"
