@@ -192,6 +192,7 @@ def open_saved_plan(plan: Plan, *, plan_id: int, version: int, client_id: int, l
             pd.DataFrame(portions, columns=["food_id", "seq", "portion", "grams"]),
         )
     st.session_state[PLAN_KEY] = plan
+    st.session_state.pop("plan_profile", None)  # the Plan page reads the plan's own profile
     st.session_state[OPENED_KEY] = {
         "plan_id": plan_id,
         "version": version,
