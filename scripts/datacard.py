@@ -16,7 +16,7 @@ import pandas as pd
 from planner.catalog import load_catalog
 from planner.diets import DIETS, FLAGS, ROLES, SLOTS, allowed, counted_b12_per_100g, label_foods
 from planner.diets.audit import read_audit, score
-from planner.diets.rules import RULE_FILES, rules_fingerprint
+from planner.diets.rules import RULE_FILES, load_rules, rules_fingerprint
 from planner.files import atomic_write_text
 
 DATACARD = Path(__file__).resolve().parent.parent / "docs" / "datacard.md"
@@ -272,6 +272,12 @@ def build() -> str:
         "reviewing this set, so its accuracy is an optimistic estimate for unseen foods; the "
         "errors that remain are foods labelled uncertain that are in fact vegan or vegetarian "
         "(precision over recall)."
+    )
+    add("")
+    overrides = load_rules().overrides
+    add(
+        f"Reviewed overrides (`overrides.csv`): {len(overrides)} rows for "
+        f"{len({o.food_id for o in overrides})} foods."
     )
     add("")
     add(f"Rule tables (in `planner/rules/`): {', '.join(RULE_FILES)}.")

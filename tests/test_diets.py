@@ -202,3 +202,13 @@ def test_ingredient_statements_ignore_cross_contact_warnings():
     labels = label_new_foods(foods, statements)
     assert labels.loc["new:a", "vegan"], labels.loc["new:a", "diet_reason"]
     assert labels.loc["new:b", "dairy"] and not labels.loc["new:b", "vegan"]
+
+
+def test_reviewed_overrides_apply_with_their_reason(labels):
+    broth = labels.loc["sr:06615"]  # Soup, SWANSON, vegetable broth
+    assert broth["vegan"] and broth["vegetarian"] and not broth["diet_uncertain"]
+    assert "override vegan_uncertain=false" in broth["diet_reason"]
+    tofu_mayo = labels.loc["sr:42178"]  # Mayonnaise, made with tofu
+    assert tofu_mayo["vegan"] and not tofu_mayo["egg"]
+    # Without the override the name's 'mayonnaise' would have flagged egg.
+    assert labels.loc["sr:04025", "egg"]  # Salad dressing, mayonnaise, regular

@@ -134,6 +134,7 @@ def _override_applier(rules: Rules):
     def apply(food_id: str, status: Status) -> None:
         for item in by_food.get(food_id, ()):
             why = f"override: {item.reason}"
+            status.notes.append(f"override {item.field}={str(item.value).lower()}: {item.reason}")
             if item.field in FLAGS:
                 if item.value:
                     status.flags[item.field] = why

@@ -26,6 +26,7 @@ class Status:
     flags: dict[str, str] = field(default_factory=dict)  # flag -> why
     vegan_uncertain: str | None = None  # why vegan status is not established
     vegetarian_uncertain: str | None = None
+    notes: list[str] = field(default_factory=list)  # reviewed overrides applied to this food
 
     def merge(self, other: Status, via: str) -> None:
         for flag, why in other.flags.items():
@@ -285,10 +286,12 @@ def status_frame(statuses: dict[str, Status], index: pd.Index) -> pd.DataFrame:
 
 def _reason(status: Status, vegan: bool, vegetarian: bool) -> str:
     if vegan:
-        return "vegan: no animal ingredient found and every part is established"
+        return "; ".join(
+            ["vegan: no animal ingredient found and every part is established", *status.notes]
+        )
     parts = [f"{flag}: {why}" for flag, why in status.flags.items() if flag in FLAGS]
     if not status.flags and status.vegan_uncertain:
         parts.append(f"vegan uncertain: {status.vegan_uncertain}")
     if status.vegetarian_uncertain and not any(f in status.flags for f in NON_VEGETARIAN_FLAGS):
         parts.append(f"vegetarian uncertain: {status.vegetarian_uncertain}")
-    return "; ".join(parts)
+    return "; ".join([*parts, *status.notes])
