@@ -29,7 +29,6 @@ format: $(BIN)/.installed
 
 ingest: $(BIN)/.installed
 	$(BIN)/b12plan ingest --raw $(RAW) --out data/usda
-	$(BIN)/python -m planner.diets.precomputed
 
 # Diet labels precomputed from the snapshot and planner/rules/*.csv (rerun after editing a rule).
 labels: $(BIN)/.installed

@@ -51,6 +51,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"[{time.perf_counter() - start:5.1f} s] {message}", file=sys.stderr)
 
     manifest = build_snapshot(sources, args.out, progress=progress)
+    progress("labelling foods for diets (planner/rules/*.csv) -> labels.parquet")
+    write_fresh_labels(args.out)
     for source in manifest["sources"]:
         rows = source["rows"]
         print(
@@ -61,6 +63,16 @@ def run(args: argparse.Namespace) -> int:
         print(f"warning: {warning}", file=sys.stderr)
     print(f"snapshot written to {args.out} in {time.perf_counter() - start:.1f} s")
     return 0
+
+
+def write_fresh_labels(snapshot: Path) -> None:
+    """Diet labels belong with the foods they describe: rebuild them with every snapshot."""
+    from planner.catalog import load_catalog
+    from planner.diets import compute_labels
+    from planner.diets.precomputed import LABELS_FILE, write_labels
+
+    catalog = load_catalog(snapshot)
+    write_labels(compute_labels(catalog), catalog, Path(snapshot) / LABELS_FILE)
 
 
 def raise_usage() -> None:
