@@ -26,6 +26,7 @@ from planner.model import (
     absorbed_ug,
     all_columns,
     build_model,
+    food_caps,
     solve_with_highs_arrays,
 )
 from planner.profile import Profile, stage_label
@@ -83,31 +84,48 @@ def infant_diagnosis(profile: Profile) -> Diagnosis:
 def diagnose(problem: Problem, attempts: list[Attempt] | None = None) -> Diagnosis:
     """The plain-language reason no plan satisfies `problem`, with numbers and fixes."""
     attempts = attempts or []
-    findings = _structure(problem)
+    findings = structure_findings(problem)
     if not findings:
         findings = _one_day(problem)
     if not findings:
         findings = _week(problem)
     if not findings:
         day = next((a.day for a in attempts if a.stage == "day"), None)
-        where = f" (day {day})" if day else ""
-        text = (
-            "Every target can be met on paper, but no plan in whole and half household "
-            f"portions was found within the time limit{where}. Try again with a longer time "
-            "limit, fewer excluded foods, or wider energy tolerance."
+        profile = problem.profile
+        where = f"on day {day}" if day else "before the time limit"
+        distinct = (
+            f", at most {profile.max_distinct_foods} different foods"
+            if profile.max_distinct_foods is not None
+            else ""
         )
-        findings = [Finding("integer", text, fixes=["a longer time limit", "fewer exclusions"])]
+        text = (
+            "No plan was found: each day's targets can be met on their own, but the "
+            f"day-by-day search ran out of options {where} under the weekly rules (each food "
+            f"at most {_times(profile.max_per_week)} a week{distinct}, no same main dish on "
+            "consecutive days). Loosen one of them, widen the energy tolerance, or allow a "
+            "longer time limit."
+        )
+        fixes = ["more uses per food", "more different foods", "a longer time limit"]
+        findings = [Finding("week_search", text, fixes=fixes)]
     message = " ".join(f.message for f in findings[:3])
     return Diagnosis(message, findings)
+
+
+def _times(n: int | None) -> str:
+    return "once" if n == 1 else f"{n} times"
 
 
 # --- step 1: structure ---------------------------------------------------------------------
 
 
-def _structure(problem: Problem) -> list[Finding]:
+def structure_findings(problem: Problem) -> list[Finding]:
+    """Reasons visible without solving: empty slots, missing roles, too few placements."""
     c = problem.cands
     foods = DIET_FOODS.get(problem.profile.diet, "foods")
     out: list[Finding] = []
+    placements = placement_finding(problem)
+    if placements is not None:
+        out.append(placements)
     for slot in problem.slots:
         members = c.members[slot.name]
         if len(members) == 0:
@@ -133,6 +151,28 @@ def _structure(problem: Problem) -> list[Finding]:
             )
             out.append(Finding(f"meal_{slot.name}_items_min", text, len(members), slot.min_items))
     return out
+
+
+def placement_finding(problem: Problem) -> Finding | None:
+    """Too few food placements possible under the variety caps: a counting argument."""
+    profile = problem.profile
+    days = problem.n_days
+    need = days * sum(s.min_items for s in problem.slots)
+    weeks = (days + 6) // 7
+    caps = np.sort(food_caps(problem))[::-1]
+    per_food = np.minimum(caps * weeks, days)  # each food at most once a day
+    limit = profile.max_distinct_foods
+    capacity = int(per_food[:limit].sum()) if limit is not None else int(per_food.sum())
+    if capacity >= need:
+        return None
+    distinct = f"at most {limit} different foods, " if limit is not None else ""
+    text = (
+        f"A {days}-day plan needs at least {need} foods placed in meals "
+        f"({sum(s.min_items for s in problem.slots)} a day), but with {distinct}each at most "
+        f"{_times(profile.max_per_week)} a week, only {capacity} placements are possible: raise "
+        "the cap on different foods or the uses per food, or plan fewer days."
+    )
+    return Finding("foods_distinct_max", text, capacity, need, "placements")
 
 
 # --- step 2: one day -----------------------------------------------------------------------

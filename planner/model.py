@@ -131,6 +131,7 @@ UNUSABLE_PORTION = re.compile(
 )
 COLUMNS_PER_ROLE = (1, 4)  # columns per day, slot and role from the LP (first try, retry)
 DAY_MIP_GAP = 0.005  # relative gap at which a day's integer model stops
+PACED_NEW_FOOD_COST = 1.0  # the retry's extra cost per placement of a food not used before
 SOLVERS = ("highs", "cbc")
 DEFAULT_TIME_LIMIT = 20.0
 NUM_TOL = 1e-6
@@ -580,6 +581,12 @@ class Spec:
         self._c.append(np.asarray(cols, dtype=np.int64))
         self._v.append(np.asarray(coefs, dtype=float))
 
+    def add_cost(self, cols: np.ndarray, amount: float) -> None:
+        """Add `amount` to the cost of existing columns."""
+        cost = np.concatenate(self._cost) if self._cost else np.zeros(0)
+        cost[np.asarray(cols, dtype=np.int64)] += amount
+        self.set_costs(cost)
+
     def set_costs(self, cost: np.ndarray) -> None:
         """Replace the whole objective (one cost per column)."""
         self._cost = [np.asarray(cost, dtype=float)]
@@ -831,6 +838,7 @@ class CarryState:
     distinct: set[int] = field(default_factory=set)
     mains: dict[str, set[int]] = field(default_factory=dict)  # slot -> yesterday's mains
     new_food_budget: int | None = None
+    new_food_cost: float = 0.0  # per placement of a food not used before (the paced retry)
 
 
 def slot_mains(slot: MealSlot) -> frozenset[str]:
@@ -993,8 +1001,11 @@ def build_model(
                 )
         if not problem.weekly_rule:
             _b12_rows(problem, spec, lay, [d], f"b12_day{d}")
-        if state is not None and state.new_food_budget is not None:
+        if state is not None and (state.new_food_budget is not None or state.new_food_cost):
             fresh = np.array([int(p) not in state.distinct for p in f_all], dtype=bool)
+        if state is not None and state.new_food_cost:
+            spec.add_cost(z_all[fresh], state.new_food_cost)
+        if state is not None and state.new_food_budget is not None:
             spec.row(f"foods_new_day{d}_max", z_all[fresh], 1.0, "L", float(state.new_food_budget))
 
     if problem.weekly_rule:
@@ -1229,11 +1240,13 @@ def solve_by_days(
     *,
     solver: str,
     deadline: float,
+    paced: bool = False,
 ) -> WeekSolution | Attempt:
     """Day by day, carrying weekly uses, distinct foods and yesterday's mains forward.
 
     `tiers` are ever wider column sets; a day that finds no plan in one tier tries the next
-    (the last is normally every candidate).
+    (the last is normally every candidate). `paced` is the retry after a greedy pass failed:
+    new foods cost extra and the cap on distinct foods is shared out over the remaining days.
     """
     start = time.perf_counter()
     c = problem.cands
@@ -1252,7 +1265,14 @@ def solve_by_days(
             uses=state.uses + future_locks, distinct=state.distinct, mains=state.mains
         )
         if profile.max_distinct_foods is not None:
-            reserved.new_food_budget = max(0, profile.max_distinct_foods - len(state.distinct))
+            remaining = max(0, profile.max_distinct_foods - len(state.distinct))
+            if paced:
+                days_left = problem.n_days - d + 1
+                first_day = sum(s.min_items for s in problem.slots) if d == 1 else 0
+                remaining = min(remaining, max(first_day, math.ceil(1.5 * remaining / days_left)))
+            reserved.new_food_budget = remaining
+        if paced:
+            reserved.new_food_cost = PACED_NEW_FOOD_COST
         result = None
         lay = Layout()
         for tier in tiers:
@@ -1371,7 +1391,7 @@ def make_plan(
     labels: pd.DataFrame | None = None,
 ) -> Plan:
     """A verified weekly plan for `profile`, or NoPlanError with a plain-language diagnosis."""
-    from planner.diagnose import diagnose
+    from planner.diagnose import Diagnosis, diagnose, structure_findings
     from planner.verify import verify_plan
 
     start = time.perf_counter()
@@ -1398,8 +1418,16 @@ def make_plan(
     attempts: list[Attempt] = []
     first: Problem | None = None
     for regimen in candidate_regimens(profile):
+        if first is not None and time.perf_counter() > deadline:
+            attempts.append(Attempt(regimen, "time"))
+            break
         problem = make_problem(profile, catalog, labels, regimen, cands)
-        first = first or problem
+        if first is None:
+            first = problem
+            structural = structure_findings(problem)
+            if structural:
+                diagnosis = Diagnosis(" ".join(f.message for f in structural[:3]), structural)
+                raise NoPlanError(diagnosis.message, diagnosis=diagnosis)
         if not day_lp_feasible(problem):
             attempts.append(Attempt(regimen, "lp"))
             continue
@@ -1410,6 +1438,8 @@ def make_plan(
         tiers = [select_columns(problem, lp, lay, k) for k in COLUMNS_PER_ROLE]
         tiers.append(all_columns(problem, range(1, problem.n_days + 1)))
         week = solve_by_days(problem, tiers, solver=backend, deadline=deadline)
+        if isinstance(week, Attempt) and time.perf_counter() < deadline:
+            week = solve_by_days(problem, tiers, solver=backend, deadline=deadline, paced=True)
         if isinstance(week, Attempt):
             attempts.append(week)
             continue

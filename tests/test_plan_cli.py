@@ -1,0 +1,118 @@
+"""`b12plan plan`: exit 0 with a verified plan, 2 on bad arguments, 3 with a diagnosis."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from planner import diets
+from planner.cli import main
+from planner.plan import Plan
+from planner.verify import verify_plan
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    try:
+        code = main(["plan", *argv])
+    except SystemExit as err:  # argparse rejects bad choices itself, with status 2
+        code = int(err.code or 0)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_plan_to_json_file(tmp_path, capsys, catalog):
+    target = tmp_path / "plan.json"
+    code, out, err = run(capsys, "--diet", "vegan", "--days", "2", "--out", str(target))
+    assert code == 0, err
+    data = json.loads(target.read_text())
+    for key in ("entries", "supplements", "targets", "days", "solver"):
+        assert key in data
+    for entry in data["entries"]:
+        assert {"day", "slot", "food_id", "servings", "portion", "grams"} <= set(entry)
+    assert data["targets"]["b12_ug_per_day"] == 2.4
+    assert data["targets"]["b12_absorbed_ug_per_day"] == pytest.approx(1.2)
+    assert len(data["days"]) == 2
+    assert "day" in out and "B12" in out  # the table on stdout
+    plan = Plan.load(target)
+    assert verify_plan(plan, catalog, diets.label_foods(catalog)).ok
+
+
+def test_json_on_stdout_is_clean():
+    """A fresh process: HiGHS prints a banner on its first use, which must not reach stdout."""
+    done = subprocess.run(
+        [sys.executable, "-m", "planner.cli", "plan", "--days", "1", "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["n_days"] == 1 and data["solver"]["name"] == "highs"
+
+
+def test_weekly_supplement_flag(capsys):
+    code, out, _ = run(
+        capsys, "--diet", "vegan", "--days", "2", "--supplements", "weekly", "--format", "json"
+    )
+    assert code == 0
+    data = json.loads(out)
+    assert data["supplements"] == [
+        {"day": 1, "slot": "breakfast", "strength_ug": 2000.0, "count": 1}
+    ]
+    assert data["targets"]["b12_rule"] == "weekly"
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["--days", "0"], "days"),
+        (["--days", "x"], "whole number"),
+        (["--diet", "carnivore"], "invalid choice"),
+        (["--exclude", "fndds:99999999"], "no such food id"),
+        (["--life-stage", "pregnancy", "--sex", "male"], "female"),
+        (["--kcal", "-5"], "positive"),
+    ],
+)
+def test_bad_arguments_exit_2_with_a_message(capsys, argv, fragment):
+    code, out, err = run(capsys, *argv)
+    assert code == 2
+    assert fragment in err
+    assert "Traceback" not in err
+
+
+def test_no_plan_exits_3_with_the_diagnosis(tmp_path, capsys, catalog):
+    labels = diets.label_foods(catalog)
+    sources = labels.index[labels["vegan"].astype(bool) & (labels["b12_counted_all_ug"] > 0)]
+    profile = tmp_path / "profile.json"
+    profile.write_text(json.dumps({"exclude_foods": list(sources)}))
+    target = tmp_path / "plan.json"
+    code, out, err = run(
+        capsys,
+        "--profile",
+        str(profile),
+        "--diet",
+        "vegan",
+        "--supplements",
+        "none",
+        "--days",
+        "2",
+        "--out",
+        str(target),
+    )
+    assert code == 3
+    assert "B12" in err and "supplement" in err
+    data = json.loads(target.read_text())
+    assert data["error"] == "no_plan"
+    assert data["diagnosis"]["findings"][0]["constraint"] == "b12_day"
+    assert out == ""
+
+
+def test_unreadable_profile_is_bad_input(tmp_path, capsys):
+    bad = tmp_path / "profile.json"
+    bad.write_text("{not json")
+    code, _, err = run(capsys, "--profile", str(bad))
+    assert code == 2 and "not valid JSON" in err
