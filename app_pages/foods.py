@@ -59,7 +59,7 @@ st.title("Foods")
 st.caption(
     f"{len(catalog.foods):,} foods from USDA FoodData Central (FNDDS, SR28, Foundation)"
     + (f" plus {len(custom_foods()[0])} you added" if not custom_foods()[0].empty else "")
-    + ". Nutrients are per 100 g unless a column says otherwise; blank means not reported."
+    + ". Nutrients are per 100 g unless a column says otherwise; — means not reported."
 )
 
 tab_search, tab_best, tab_label, tab_fdc = st.tabs(
@@ -87,6 +87,7 @@ with tab_search:
     shown = found.head(MAX_ROWS)
     st.dataframe(
         shown[["description", "category", "dataset", "b12_ug", "kcal", "protein_g"]],
+        placeholder="—",
         hide_index=True,
         column_config={
             "description": st.column_config.TextColumn("Food", width="large"),
@@ -142,6 +143,7 @@ with tab_search:
             st.markdown("**Nutrients** (per 100 g and per household portion)")
             st.dataframe(
                 app_support.nutrients_table(food, portions),
+                placeholder="—",
                 hide_index=True,
                 column_config={"per 100 g": st.column_config.NumberColumn(format="%.2f")}
                 | {
@@ -181,6 +183,7 @@ with tab_best:
     )
     st.dataframe(
         ranking,
+        placeholder="—",
         hide_index=True,
         column_config={
             "description": st.column_config.TextColumn("Food", width="large"),
@@ -346,6 +349,7 @@ with tab_fdc:
             if not fdc_foods.empty:
                 st.dataframe(
                     fdc_foods[["description", "dataset", "category", "b12_ug", "kcal"]],
+                    placeholder="—",
                     hide_index=True,
                     column_config={
                         "description": st.column_config.TextColumn("Food", width="large"),

@@ -257,6 +257,7 @@ def current_locks(plan: Plan) -> list[LockedMeal]:
 
 # --- showing a plan ---------------------------------------------------------------------------
 
+CLAMP_FACTOR = 6  # B12 bars above 6x the target are cut at the top of the chart
 MET_COLOURS = alt.Scale(domain=["meets target", "below target"], range=["#2e7d5b", "#d68910"])
 
 
@@ -311,7 +312,10 @@ def bar_chart_with_target(
     frame: pd.DataFrame, *, value: str, title: str, y_title: str, target: float, band=None
 ) -> alt.LayerChart:
     """Bars per day coloured by whether they meet `target`, with the target as a line."""
-    cap = max(frame[value].max(), target) * 1.15
+    highest = float(frame[value].max())
+    cap = max(highest, target) * 1.15
+    if highest > target * CLAMP_FACTOR:  # a big supplement: keep the target line readable
+        cap = target * CLAMP_FACTOR
     bars = (
         alt.Chart(frame)
         .mark_bar()
@@ -341,7 +345,7 @@ def bar_chart_with_target(
         .mark_rule(color="#c0392b", strokeDash=[6, 3], size=2)
         .encode(y="target:Q", tooltip=[alt.Tooltip("target:Q", title="Target", format=".2f")])
     )
-    return alt.layer(*layers).properties(title=title, height=240)
+    return alt.layer(*layers).properties(title=title, height=320)
 
 
 def render_charts(plan: Plan) -> None:
@@ -379,7 +383,7 @@ def render_charts(plan: Plan) -> None:
                 absorbed,
                 value="absorbed",
                 title="B12 absorbed per day (estimate)",
-                y_title="absorbed B12 (µg)",
+                y_title="absorbed (µg)",
                 target=targets.b12_absorbed_ug_per_day,
             ),
             width="stretch",
@@ -399,7 +403,7 @@ def render_charts(plan: Plan) -> None:
         ),
         width="stretch",
     )
-    if b12["counted"].max() > targets.b12_ug_per_day * 3:
+    if b12["counted"].max() > targets.b12_ug_per_day * CLAMP_FACTOR:
         st.caption(
             "Bars are cut at the top of the chart where a supplement makes a day's B12 far "
             "larger than the target; hover a bar for its value."
@@ -428,8 +432,8 @@ def render_sources(plan: Plan) -> None:
             alt.Chart(frame)
             .mark_bar(color="#2e7d5b")
             .encode(
-                x=alt.X("b12:Q", title="counted B12 over the plan (µg)"),
-                y=alt.Y("food:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
+                x=alt.X("b12:Q", title=f"counted B12 in {plan.n_days} days (µg)"),
+                y=alt.Y("food:N", sort="-x", title=None, axis=alt.Axis(labelLimit=170)),
                 tooltip=[
                     alt.Tooltip("food:N", title="Food"),
                     alt.Tooltip("b12:Q", title="B12 (µg)", format=".2f"),
@@ -437,7 +441,7 @@ def render_sources(plan: Plan) -> None:
                     alt.Tooltip("share:Q", title="Share of food B12", format=".0%"),
                 ],
             )
-            .properties(height=max(120, 28 * len(frame)))
+            .properties(height=alt.Step(26))
         )
         st.altair_chart(chart, width="stretch")
     for strength, count in sorted(tablets.items()):
@@ -651,34 +655,41 @@ def render_summary(plan: Plan, report: VerificationReport, run: dict) -> None:
     n = plan.n_days
     counted = sum(d.counted_ug + d.supplement_ug for d in days) / n
     kcal = sum(d.kcal for d in plan.days) / max(len(plan.days), 1)
-    metrics = st.columns(4)
-    metrics[0].metric(
-        "B12 counted, per day",
+    cells = iter(st.columns(4))
+
+    def metric(label: str, value: str, note: str, help: str | None = None) -> None:
+        next(cells).metric(
+            label, value, delta=note, delta_color="off", delta_arrow="off", help=help, border=True
+        )
+
+    metric(
+        "B12 counted a day",
         f"{counted:.1f} µg",
+        f"target {targets.b12_ug_per_day:g} µg",
         help=f"Target {targets.b12_ug_per_day:g} µg/day: {targets.b12_source}",
     )
-    metrics[0].caption(f"target {targets.b12_ug_per_day:g} µg")
     if targets.b12_absorbed_ug_per_day:
         absorbed = [d.absorbed_ug for d in days if d.absorbed_ug is not None]
-        metrics[1].metric(
-            "B12 absorbed, per day",
+        metric(
+            "B12 absorbed a day",
             f"{sum(absorbed) / max(len(absorbed), 1):.2f} µg" if absorbed else "—",
+            f"target {targets.b12_absorbed_ug_per_day:g} µg",
             help="Estimated with a per-meal absorption curve (about 1.5-2 µg per meal at most).",
         )
-        metrics[1].caption(f"target {targets.b12_absorbed_ug_per_day:g} µg")
     else:
-        metrics[1].metric("B12 absorbed, per day", "not modelled")
-        metrics[1].caption("absorption-aware planning is off")
-    metrics[2].metric("Energy, per day", f"{kcal:,.0f} kcal")
-    metrics[2].caption(f"target {targets.kcal_min:,.0f}-{targets.kcal_max:,.0f} kcal")
+        metric("B12 absorbed a day", "—", "absorption not modelled")
+    metric(
+        "Energy a day",
+        f"{kcal:,.0f} kcal",
+        f"target {targets.kcal_min:,.0f}-{targets.kcal_max:,.0f} kcal",
+    )
     solver = plan.solver
-    metrics[3].metric("Solver", f"{solver.seconds:.1f} s")
-    detail = f"{solver.name}, {solver.status}"
+    detail = f"{solver.name}: {solver.status}"
     if solver.gap is not None:
-        detail += f", gap {solver.gap:.1%}"
+        detail += f"; gap to the weekly bound {solver.gap:.1%}"
     if run.get("seconds") is not None:
-        detail += f"; {run['seconds']:.1f} s in all"
-    metrics[3].caption(detail)
+        detail += f"; {run['seconds']:.1f} s including loading"
+    metric("Solver", f"{solver.seconds:.1f} s", f"{solver.name}, {solver.status}", help=detail)
     for note in plan.notes:
         st.caption(note)
 

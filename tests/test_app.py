@@ -335,8 +335,8 @@ def test_generated_vegan_plan_meets_b12_every_day(vegan_app):
     page = texts(at)
     for day in range(1, 8):
         assert f"**Day {day}**" in page
-    assert any(m.label == "B12 counted, per day" and "µg" in m.value for m in at.metric)
-    assert any(m.label == "Energy, per day" and "kcal" in m.value for m in at.metric)
+    assert any(m.label == "B12 counted a day" and "µg" in m.value for m in at.metric)
+    assert any(m.label == "Energy a day" and "kcal" in m.value for m in at.metric)
     solver = next(m for m in at.metric if m.label == "Solver")
     assert solver.value.endswith(" s")
     charts = at.get("vega_lite_chart")

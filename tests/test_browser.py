@@ -124,6 +124,30 @@ def wait_idle(page, timeout: float = 60_000) -> None:
     )
 
 
+def settle(page, timeout: float = 60_000) -> None:
+    """Script finished, lazily loaded element code fetched, no placeholder skeletons left."""
+    wait_idle(page, timeout)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=\"stSkeleton\"]').length === 0",
+        timeout=timeout,
+    )
+    page.wait_for_timeout(300)  # charts finish their layout
+
+
+def full_screenshot(page, path: Path, width: int) -> None:
+    """The whole page: Streamlit scrolls inside its app view, so grow the viewport to fit."""
+    page.set_viewport_size({"width": width, "height": 900})
+    settle(page)
+    height = page.evaluate(
+        '() => Math.max(...[...document.querySelectorAll(\'[data-testid="stMain"], '
+        '[data-testid="stAppViewContainer"]\')].map(e => e.scrollHeight), 600)'
+    )
+    page.set_viewport_size({"width": width, "height": int(height) + 40})
+    settle(page)
+    page.screenshot(path=str(path), full_page=True)
+
+
 def test_first_page_renders_quickly(app_url, browser, artifacts_dir):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     start = time.monotonic()
@@ -146,12 +170,12 @@ def test_vegan_plan_download_shopping_list_and_screenshots(app_url, browser, art
     page.get_by_role("button", name="Generate plan").click()
     wait_idle(page, timeout=90_000)
     page.get_by_text("B12 target met every day").wait_for(timeout=30_000)
-    page.screenshot(path=str(artifacts_dir / "plan-laptop.png"), full_page=True)
-
-    page.set_viewport_size({"width": 390, "height": 844})
-    wait_idle(page)
-    page.screenshot(path=str(artifacts_dir / "plan-phone.png"), full_page=True)
+    settle(page)
+    page.screenshot(path=str(artifacts_dir / "plan-laptop-top.png"))
+    full_screenshot(page, artifacts_dir / "plan-laptop.png", 1280)
+    full_screenshot(page, artifacts_dir / "plan-phone.png", 390)
     page.set_viewport_size({"width": 1280, "height": 900})
+    settle(page)
 
     page.get_by_role("link", name="Shopping list").click()
     wait_idle(page)
@@ -159,9 +183,38 @@ def test_vegan_plan_download_shopping_list_and_screenshots(app_url, browser, art
         page.get_by_role("button", name="CSV").click()
     download = download_info.value
     rows = list(csv.DictReader(io.StringIO(Path(download.path()).read_text(encoding="utf-8"))))
-    page.screenshot(path=str(artifacts_dir / "shopping-laptop.png"), full_page=True)
+    full_screenshot(page, artifacts_dir / "shopping-laptop.png", 1280)
+    full_screenshot(page, artifacts_dir / "shopping-phone.png", 390)
     page.close()
 
     assert download.suggested_filename.endswith(".csv")
     assert rows, "the shopping list CSV has no rows"
-    assert {"aisle", "food"} <= set(rows[0]), f"unexpected columns {list(rows[0])}"
+    assert {"aisle", "food_id", "description", "quantity", "unit"} <= set(rows[0])
+    plan_foods = {row["food_id"] for row in rows if not row["food_id"].startswith("supplement:")}
+    assert plan_foods, "no foods in the shopping list"
+    assert all(row["aisle"] for row in rows)
+
+
+def test_every_page_renders_without_an_error_at_laptop_and_phone_width(
+    app_url, browser, artifacts_dir
+):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(app_url)
+    settle(page)
+    for name, heading in (
+        ("Foods", "Foods"),
+        ("Saved plans", "Saved plans"),
+        ("About B12", "About vitamin B12"),
+        ("Shopping list", "Shopping list"),
+        ("Plan", "Plan a week"),
+    ):
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.get_by_role("link", name=name, exact=True).click()
+        settle(page)
+        page.get_by_role("heading", name=heading).first.wait_for()
+        assert page.locator("[data-testid='stException']").count() == 0, name
+        slug = name.lower().replace(" ", "-")
+        full_screenshot(page, artifacts_dir / f"{slug}-laptop.png", 1280)
+        full_screenshot(page, artifacts_dir / f"{slug}-phone.png", 390)
+        assert page.locator("[data-testid='stException']").count() == 0, name
+    page.close()
