@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app_pages.common import warm_up
+
 st.set_page_config(
     page_title="B12 planner",
     page_icon=":material/nutrition:",
@@ -23,4 +25,5 @@ PAGES = [
     st.Page("app_pages/about.py", title="About B12", icon=":material/info:"),
 ]
 
+warm_up()
 st.navigation(PAGES, position="top").run()

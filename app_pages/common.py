@@ -7,6 +7,8 @@ planner package.
 from __future__ import annotations
 
 import os
+import threading
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
@@ -16,13 +18,35 @@ from planner import diets
 from planner.catalog import Catalog, load_catalog
 from planner.errors import PlannerError
 from planner.plan import Plan
-from planner.storage import ENV_DB_URL, OwnerStore, Store, owner_from_streamlit_user
+
+if TYPE_CHECKING:
+    from planner.storage import OwnerStore, Store
 
 CUSTOM_FOODS_KEY = "custom_foods"  # {"foods", "portions": DataFrame, "ingredients": dict}
 SUGGESTED_DIET_KEY = "suggested_diet"  # set by the About page's risk check
 PLAN_KEY = "plan"  # the current planner.plan.Plan of this session
 CUSTOM_LABELS_KEY = "custom_food_labels"  # (fingerprint, labels of the custom foods)
 MERGED_CATALOG_KEY = "merged_catalog"  # (fingerprint, Catalog with the custom foods)
+
+
+def warm_up() -> None:
+    """Load the catalog and its diet labels in the background, once per server process.
+
+    The first page does not need them, so it opens at once; by the time someone presses
+    Generate or opens Foods, the library's own caches (load_catalog, label_foods) are filled.
+    """
+    global _WARMING
+    with _WARM_LOCK:
+        if _WARMING:
+            return
+        _WARMING = True
+    threading.Thread(
+        target=lambda: diets.label_foods(load_catalog()), name="b12-warm-up", daemon=True
+    ).start()
+
+
+_WARM_LOCK = threading.Lock()
+_WARMING = False
 
 
 @st.cache_resource(show_spinner="Loading the food catalog…")
@@ -151,6 +175,8 @@ OPENED_KEY = "opened_plan"  # {"plan_id", "version", "client_id", "label"} of an
 @st.cache_resource(show_spinner=False, max_entries=4)
 def open_store(url: str) -> Store:
     """One Store (connection pool) per database URL, shared by all sessions."""
+    from planner.storage import Store
+
     return Store(url or None)
 
 
@@ -164,6 +190,8 @@ def auth_configured() -> bool:
 
 def owner_store() -> OwnerStore | None:
     """The signed-in person's (or the local owner's) store; explains and returns None if not."""
+    from planner.storage import ENV_DB_URL, owner_from_streamlit_user
+
     try:
         owner = owner_from_streamlit_user(st.user.to_dict())
     except PlannerError as err:

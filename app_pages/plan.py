@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 import time
+from typing import TYPE_CHECKING
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -27,7 +27,6 @@ from app_pages.common import (
 from planner import exports
 from planner.app_support import edit_servings
 from planner.errors import InputError, NoPlanError, PlannerError
-from planner.model import make_plan
 from planner.plan import Plan
 from planner.profile import (
     ACTIVITY_FACTORS,
@@ -41,6 +40,9 @@ from planner.profile import (
     stage_label,
 )
 from planner.verify import VerificationReport, verify_plan
+
+if TYPE_CHECKING:
+    import altair as alt
 
 SETTINGS_KEY = "profile_settings"  # what the form last submitted (survives page changes)
 PROFILE_KEY = "plan_profile"  # the Profile the current plan was made from
@@ -232,6 +234,8 @@ def run_planner(profile: Profile, what: str) -> None:
     started = time.monotonic()
     try:
         with st.spinner(f"{what} (up to {limit:.0f} s)…", show_time=True):
+            from planner.model import make_plan  # the solver stack loads on first use
+
             plan = make_plan(profile, catalog, time_limit=limit, labels=diet_labels())
     except NoPlanError as err:
         st.session_state[ERROR_KEY] = diagnosis_messages(err)
@@ -258,7 +262,7 @@ def current_locks(plan: Plan) -> list[LockedMeal]:
 # --- showing a plan ---------------------------------------------------------------------------
 
 CLAMP_FACTOR = 6  # B12 bars above 6x the target are cut at the top of the chart
-MET_COLOURS = alt.Scale(domain=["meets target", "below target"], range=["#2e7d5b", "#d68910"])
+MET_COLOURS = {"domain": ["meets target", "below target"], "range": ["#2e7d5b", "#d68910"]}
 
 
 def render_week(plan: Plan) -> None:
@@ -312,6 +316,8 @@ def bar_chart_with_target(
     frame: pd.DataFrame, *, value: str, title: str, y_title: str, target: float, band=None
 ) -> alt.LayerChart:
     """Bars per day coloured by whether they meet `target`, with the target as a line."""
+    import altair as alt
+
     highest = float(frame[value].max())
     cap = max(highest, target) * 1.15
     if highest > target * CLAMP_FACTOR:  # a big supplement: keep the target line readable
@@ -323,7 +329,10 @@ def bar_chart_with_target(
             x=alt.X("day:O", title="Day", axis=alt.Axis(labelAngle=0)),
             y=alt.Y(f"{value}:Q", title=y_title, scale=alt.Scale(domain=[0, cap], clamp=True)),
             color=alt.Color(
-                "status:N", scale=MET_COLOURS, title=None, legend=alt.Legend(orient="bottom")
+                "status:N",
+                scale=alt.Scale(**MET_COLOURS),
+                title=None,
+                legend=alt.Legend(orient="bottom"),
             ),
             tooltip=[
                 alt.Tooltip("day:O", title="Day"),
@@ -412,6 +421,8 @@ def render_charts(plan: Plan) -> None:
 
 def render_sources(plan: Plan) -> None:
     """Where the week's counted B12 comes from, food by food, plus any tablets."""
+    import altair as alt
+
     sources = exports.top_b12_sources(plan, limit=12)
     tablets: dict[float, int] = {}
     for dose in plan.supplements:
@@ -842,10 +853,14 @@ def index_of(options, value) -> int:
     return list(options).index(value) if value in options else 0
 
 
-with (
-    st.expander("Profile and settings", expanded=plan is None or bool(error)),
-    st.form("profile_form", border=False),
-):
+with st.expander("Profile and settings", expanded=plan is None or bool(error)):
+    pick_foods = st.toggle(
+        "Choose favourite or excluded foods",
+        value=bool(settings["favourites"] or settings["exclude_foods"]),
+        key="profile_pick_foods",
+    )
+    form = st.form("profile_form", border=False)
+with form:
     left, middle, right = st.columns(3)
     with left:
         st.markdown("**Diet and B12**")
@@ -981,25 +996,32 @@ with (
             key="profile_variety",
         )
         anchors["variety"] = st.empty()
-        choices = plannable_choices(
-            active_catalog(), [*settings["favourites"], *settings["exclude_foods"]]
-        )
-        favourites = st.multiselect(
-            "Favourite foods (placed more often)",
-            list(choices),
-            default=[f for f in settings["favourites"] if f in choices],
-            format_func=choices.get,
-            placeholder="type to search",
-            key="profile_favourites",
-        )
-        excluded = st.multiselect(
-            "Foods to leave out",
-            list(choices),
-            default=[f for f in settings["exclude_foods"] if f in choices],
-            format_func=choices.get,
-            placeholder="type to search",
-            key="profile_exclude",
-        )
+        favourites = list(settings["favourites"])
+        excluded = list(settings["exclude_foods"])
+        if pick_foods:
+            # Thousands of options: built only when asked for, so the page opens fast.
+            choices = plannable_choices(active_catalog(), [*favourites, *excluded])
+            favourites = st.multiselect(
+                "Favourite foods (placed more often)",
+                list(choices),
+                default=[f for f in favourites if f in choices],
+                format_func=choices.get,
+                placeholder="type to search",
+                key="profile_favourites",
+            )
+            excluded = st.multiselect(
+                "Foods to leave out",
+                list(choices),
+                default=[f for f in excluded if f in choices],
+                format_func=choices.get,
+                placeholder="type to search",
+                key="profile_exclude",
+            )
+        elif favourites or excluded:
+            st.caption(
+                f"{len(favourites)} favourite and {len(excluded)} excluded food(s); switch on "
+                "“Choose favourite or excluded foods” above to change them."
+            )
         anchors["foods"] = st.empty()
     submitted = st.form_submit_button(
         "Generate plan", type="primary", icon=":material/play_arrow:", key="generate"

@@ -423,6 +423,7 @@ def test_impossible_profile_shows_the_diagnosis_next_to_the_setting():
     at = AppTest.from_file(APP, default_timeout=120)
     at.session_state["solver_time_limit"] = SOLVER_SECONDS
     at.run()
+    at.toggle(key="profile_pick_foods").set_value(True).run()
     at.multiselect(key="profile_exclude").set_value(b12_foods)
     generate(at, diet="vegan", supplements="none")
     assert "plan" not in at.session_state

@@ -21,6 +21,8 @@ import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
 REPO = Path(__file__).resolve().parents[1]
+# The goal is 2 s on the development machine; the limit leaves room for a busy CI runner.
+FIRST_RENDER_LIMIT_S = 5.0
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -149,14 +151,16 @@ def full_screenshot(page, path: Path, width: int) -> None:
 
 
 def test_first_page_renders_quickly(app_url, browser, artifacts_dir):
+    """The Plan page of a fresh server (catalog and labels not yet cached) is usable quickly."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     start = time.monotonic()
     page.goto(app_url)
+    page.get_by_role("button", name="Generate plan").wait_for()
     wait_idle(page)
-    page.get_by_role("heading", name="Plan a week").wait_for()
     elapsed = time.monotonic() - start
     page.close()
-    assert elapsed < 10, f"first page took {elapsed:.1f} s to render"
+    (artifacts_dir / "first-render-seconds.txt").write_text(f"{elapsed:.2f}\n")
+    assert elapsed < FIRST_RENDER_LIMIT_S, f"first page took {elapsed:.1f} s to render"
 
 
 def test_vegan_plan_download_shopping_list_and_screenshots(app_url, browser, artifacts_dir):
