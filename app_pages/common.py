@@ -209,7 +209,8 @@ def owner_store() -> OwnerStore | None:
 def open_saved_plan(plan: Plan, *, plan_id: int, version: int, client_id: int, label: str) -> None:
     """Make a saved plan the session's current plan (its custom foods come with it)."""
     if plan.custom_foods:
-        rows = [{k: v for k, v in food.items() if k != "portions"} for food in plan.custom_foods]
+        extra = ("portions", "ingredients")
+        rows = [{k: v for k, v in food.items() if k not in extra} for food in plan.custom_foods]
         portions = [
             {"food_id": food["food_id"], "seq": i + 1, **portion}
             for food in plan.custom_foods
@@ -218,6 +219,7 @@ def open_saved_plan(plan: Plan, *, plan_id: int, version: int, client_id: int, l
         add_custom_foods(
             pd.DataFrame(rows),
             pd.DataFrame(portions, columns=["food_id", "seq", "portion", "grams"]),
+            {f["food_id"]: f["ingredients"] for f in plan.custom_foods if f.get("ingredients")},
         )
     st.session_state[PLAN_KEY] = plan
     st.session_state.pop("plan_profile", None)  # the Plan page reads the plan's own profile

@@ -247,17 +247,27 @@ with tab_label:
         basis_name = left.radio(
             "Daily Value basis (for % DV)", list(app_support.DV_BASIS_UG), key="label_basis"
         )
-        kcal = right.number_input(
-            "Energy per serving (kcal)", min_value=0.0, value=None, step=1.0, key="label_kcal"
+        st.markdown("**Per serving, as on the Nutrition Facts panel**")
+        facts = st.columns(3)
+        kcal = facts[0].number_input(
+            "Energy (kcal)", min_value=0.0, value=None, step=1.0, key="label_kcal"
         )
-        protein = right.number_input(
-            "Protein per serving (g, optional)",
-            min_value=0.0,
-            value=None,
-            step=0.5,
-            key="label_protein",
+        protein = facts[1].number_input(
+            "Protein (g)", min_value=0.0, value=None, step=0.5, key="label_protein"
         )
-        added = left.checkbox(
+        fat = facts[2].number_input(
+            "Total fat (g)", min_value=0.0, value=None, step=0.5, key="label_fat"
+        )
+        sodium = facts[0].number_input(
+            "Sodium (mg)", min_value=0.0, value=None, step=5.0, key="label_sodium"
+        )
+        carbs = facts[1].number_input(
+            "Carbohydrate (g, optional)", min_value=0.0, value=None, step=0.5, key="label_carb"
+        )
+        fibre = facts[2].number_input(
+            "Fibre (g, optional)", min_value=0.0, value=None, step=0.5, key="label_fiber"
+        )
+        added = st.checkbox(
             "B12 is added (fortified product; ingredients list vitamin B12 or cyanocobalamin)",
             value=True,
             key="label_added",
@@ -280,6 +290,10 @@ with tab_label:
                 b12_per_serving_ug=b12,
                 kcal_per_serving=kcal,
                 protein_g_per_serving=protein,
+                fat_g_per_serving=fat,
+                sodium_mg_per_serving=sodium,
+                carb_g_per_serving=carbs,
+                fiber_g_per_serving=fibre,
                 b12_is_added=added,
                 category=kind,
             )

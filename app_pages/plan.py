@@ -19,13 +19,15 @@ from app_pages.common import (
     PLAN_KEY,
     SUGGESTED_DIET_KEY,
     active_catalog,
+    custom_foods,
+    custom_ingredients,
     diet_labels,
     owner_store,
     plannable_choices,
     show_planner_error,
 )
 from planner import exports
-from planner.app_support import edit_servings
+from planner.app_support import attach_custom_foods, edit_servings
 from planner.errors import InputError, NoPlanError, PlannerError
 from planner.plan import Plan
 from planner.profile import (
@@ -244,7 +246,7 @@ def run_planner(profile: Profile, what: str) -> None:
         st.session_state[ERROR_KEY] = [(anchor_for(str(err)), str(err))]
         return
     st.session_state.pop(ERROR_KEY, None)
-    st.session_state[PLAN_KEY] = plan
+    st.session_state[PLAN_KEY] = attach_custom_foods(plan, *custom_foods(), custom_ingredients())
     st.session_state[PROFILE_KEY] = profile
     st.session_state[RUN_KEY] = {"seconds": time.monotonic() - started}
     st.session_state[EDITOR_VERSION_KEY] = st.session_state.get(EDITOR_VERSION_KEY, 0) + 1

@@ -92,15 +92,21 @@ def food_from_label(
     serving_label: str,
     b12_per_serving_ug: float,
     kcal_per_serving: float,
+    protein_g_per_serving: float,
+    fat_g_per_serving: float,
+    sodium_mg_per_serving: float,
+    carb_g_per_serving: float | None = None,
+    fiber_g_per_serving: float | None = None,
     b12_is_added: bool = True,
-    protein_g_per_serving: float | None = None,
     category: str = "Custom food (label)",
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One catalog row (per 100 g) and its portion, from a product label's per-serving values.
 
-    Returns (foods, portions) shaped for `Catalog.with_foods`. B12 from a fortified product is
-    crystalline (added); `b12_is_added=False` is for labels of foods with natural B12 (dairy).
-    Unreported values (protein left blank) stay NaN.
+    Returns (foods, portions) shaped for `Catalog.with_foods`. Energy, protein, fat and sodium
+    are required because the planner checks every day's totals of them (every US Nutrition
+    Facts panel lists them); carbohydrate and fibre may be left blank and then stay NaN. B12
+    from a fortified product is crystalline (added); `b12_is_added=False` is for labels of
+    foods with natural B12 (dairy).
     """
     name = (name or "").strip()
     if len(name) < 2:
@@ -110,11 +116,30 @@ def food_from_label(
     serving_g = _finite("serving size", serving_g, low=1, high=2_000, unit="g")
     b12 = _finite("B12 per serving", b12_per_serving_ug, low=0, high=10_000, unit="µg")
     kcal = _finite("energy per serving", kcal_per_serving, low=0, high=5_000, unit="kcal")
-    protein = (
-        math.nan
-        if protein_g_per_serving is None or pd.isna(protein_g_per_serving)
-        else _finite("protein per serving", protein_g_per_serving, low=0, high=serving_g, unit="g")
-    )
+    grams = {
+        "protein": protein_g_per_serving,
+        "fat": fat_g_per_serving,
+        "carbohydrate": carb_g_per_serving,
+        "fibre": fiber_g_per_serving,
+    }
+    required = ("protein", "fat")
+    values = {}
+    for what, value in grams.items():
+        if value is None or pd.isna(value):
+            if what in required:
+                raise InputError(
+                    f"{what} per serving is missing; the planner needs energy, protein, fat "
+                    "and sodium to check each day (they are on every Nutrition Facts panel)"
+                )
+            values[what] = math.nan
+        else:
+            values[what] = _finite(f"{what} per serving", value, low=0, high=serving_g, unit="g")
+    if sodium_mg_per_serving is None or pd.isna(sodium_mg_per_serving):
+        raise InputError(
+            "sodium per serving is missing; the planner needs energy, protein, fat and sodium "
+            "to check each day (they are on every Nutrition Facts panel)"
+        )
+    sodium = _finite("sodium per serving", sodium_mg_per_serving, low=0, high=50_000, unit="mg")
     if kcal / serving_g * 100 > 900:
         raise InputError(
             f"{kcal:g} kcal in {serving_g:g} g is more than 900 kcal per 100 g, which no food "
@@ -135,7 +160,11 @@ def food_from_label(
         b12_ug=b12 * scale,
         b12_added_ug=b12 * scale if b12_is_added else 0.0,
         kcal=kcal * scale,
-        protein_g=protein * scale,
+        protein_g=values["protein"] * scale,
+        fat_g=values["fat"] * scale,
+        carb_g=values["carbohydrate"] * scale,
+        fiber_g=values["fibre"] * scale,
+        sodium_mg=sodium * scale,
         kcal_basis="label",
     )
     foods = pd.DataFrame([row], columns=list(FOOD_COLUMNS))
@@ -280,3 +309,42 @@ def edit_servings(
     if note not in edited.notes:
         edited.notes.append(note)
     return edited, report
+
+
+def attach_custom_foods(
+    plan: Plan,
+    foods: pd.DataFrame,
+    portions: pd.DataFrame,
+    ingredients: Mapping[str, str] | None = None,
+) -> Plan:
+    """The plan with the custom foods it uses (label, FDC API) recorded in `custom_foods`.
+
+    A saved or exported plan then carries everything needed to show and check it again, even
+    where those foods are not in the catalog. Each record is the catalog row (missing values as
+    None) with its household portions and, when known, the label's ingredient statement (the
+    diet rules need it to call a branded food vegan).
+    """
+    if foods.empty:
+        return plan
+    frame = foods.set_index("food_id") if "food_id" in foods.columns else foods
+    used = [food_id for food_id in plan.food_ids() if food_id in frame.index]
+    records = []
+    for food_id in used:
+        row = frame.loc[food_id]
+        record: dict = {"food_id": food_id}
+        for column in FOOD_COLUMNS[1:]:
+            value = row.get(column)
+            record[column] = None if value is None or pd.isna(value) else _plain(value)
+        mine = portions[portions["food_id"] == food_id].sort_values("seq")
+        record["portions"] = [
+            {"portion": str(p.portion), "grams": float(p.grams)} for p in mine.itertuples()
+        ]
+        if ingredients and ingredients.get(food_id):
+            record["ingredients"] = ingredients[food_id]
+        records.append(record)
+    return plan.model_copy(update={"custom_foods": records})
+
+
+def _plain(value: object) -> object:
+    """numpy scalars to Python numbers, so the plan's JSON stays plain."""
+    return value.item() if hasattr(value, "item") else value

@@ -126,6 +126,9 @@ def test_add_food_from_label_percent_dv_and_clear_errors():
     at.number_input(key="label_amount").set_value(50.0)
     at.radio(key="label_basis").set_value("older US label (6 µg)")
     at.number_input(key="label_kcal").set_value(120.0)
+    at.number_input(key="label_protein").set_value(1.0)
+    at.number_input(key="label_fat").set_value(3.0)
+    at.number_input(key="label_sodium").set_value(100.0)
     at.text_area(key="label_ingredients").input("water, oats, sunflower oil, vitamin B12")
     at.button(key="label_submit").click().run()
     assert not at.exception and not at.error
@@ -475,3 +478,50 @@ def test_save_from_the_plan_page_then_open_it_from_saved_plans(db_url, vegan_app
     assert "Opened from Saved plans: “Alice's vegan week”, version 1." in texts(fresh)
     assert fresh.selectbox(key="profile_diet").value == "vegan"  # the form shows its profile
     assert "B12 target met every day." in [str(s.value) for s in fresh.success]
+
+
+def test_a_label_food_can_be_planned_shopped_and_saved(db_url):
+    at = new_app("foods")
+    at.text_input(key="label_name").input("Oat drink, fortified (test brand)")
+    at.number_input(key="label_serving_g").set_value(250.0)
+    at.text_input(key="label_serving_text").input("1 glass")
+    at.number_input(key="label_amount").set_value(1.0)  # µg per serving
+    at.number_input(key="label_kcal").set_value(110.0)
+    at.number_input(key="label_protein").set_value(2.5)
+    at.number_input(key="label_fat").set_value(3.5)
+    at.number_input(key="label_sodium").set_value(95.0)
+    at.text_area(key="label_ingredients").input("water, oats, rapeseed oil, vitamin B12")
+    at.button(key="label_submit").click().run()
+    food_id = "label:oat-drink-fortified-test-brand"
+    assert not at.exception and not at.error
+
+    at.session_state["solver_time_limit"] = SOLVER_SECONDS
+    at.switch_page("app_pages/plan.py").run()
+    at.toggle(key="profile_pick_foods").set_value(True).run()
+    at.multiselect(key="profile_favourites").set_value([food_id])
+    generate(at, diet="vegan")
+    plan: Plan = at.session_state["plan"]
+    assert food_id in plan.food_ids()
+    assert [f["food_id"] for f in plan.custom_foods] == [food_id]
+    assert "B12 target met every day." in [str(s.value) for s in at.success]
+
+    at.switch_page("app_pages/shopping.py").run()
+    assert not at.exception and not at.error
+    assert at.checkbox(key=f"got_{food_id}").label.endswith(
+        "oat drink, fortified (test brand) ("
+        + at.checkbox(key=f"got_{food_id}").label.split("(")[-1]
+    )
+
+    at.switch_page("app_pages/plan.py").run()
+    at.selectbox(key="save_client").set_value("+ new client")
+    at.text_input(key="save_new_client").input("Bo")
+    at.button(key="save_submit").click().run()
+    (summary,) = Store(db_url).for_owner("local").plans.list("Bo")
+
+    fresh = new_app("saved")  # a new session: the label food is known only from the plan
+    fresh.button(key="open").click().run()
+    assert not fresh.exception and not fresh.error, [e.value for e in fresh.error]
+    assert "B12 target met every day." in [str(s.value) for s in fresh.success]
+    fresh.switch_page("app_pages/shopping.py").run()
+    assert not fresh.exception and not fresh.error
+    assert fresh.checkbox(key=f"got_{food_id}")

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from planner.app_support import (
+    attach_custom_foods,
     b12_per_serving_from_label,
     edit_servings,
     food_from_label,
@@ -16,6 +17,7 @@ from planner.app_support import (
     rank_b12_sources,
 )
 from planner.errors import InputError
+from planner.plan import Plan
 from planner.risk import FACTORS_BY_KEY, LIMITS, RISK_FACTORS, assess_risk
 
 # --- product labels ------------------------------------------------------------------------
@@ -58,15 +60,18 @@ def test_food_from_label_scales_to_100_g_and_joins_the_catalog(catalog):
         serving_label="1 glass",
         b12_per_serving_ug=0.96,
         kcal_per_serving=115,
-        protein_g_per_serving=None,
+        protein_g_per_serving=2.5,
+        fat_g_per_serving=5,
+        sodium_mg_per_serving=100,
     )
     row = foods.iloc[0]
     assert row["food_id"] == "label:oat-drink-fortified-brand-x"
     assert row["b12_ug"] == pytest.approx(0.384)
     assert row["b12_added_ug"] == pytest.approx(0.384)
     assert row["kcal"] == pytest.approx(46)
-    assert math.isnan(row["protein_g"])  # not on the form: unknown, never 0
-    assert math.isnan(row["fat_g"])
+    assert (row["protein_g"], row["fat_g"], row["sodium_mg"]) == pytest.approx((1, 2, 40))
+    assert math.isnan(row["carb_g"])  # left blank: unknown, never 0
+    assert math.isnan(row["fiber_g"])
     assert portions.iloc[0]["portion"] == "1 glass"
     assert portions.iloc[0]["grams"] == 250
 
@@ -85,9 +90,14 @@ def test_natural_b12_label_counts_no_added_b12():
         kcal_per_serving=100,
         b12_is_added=False,
         protein_g_per_serving=17,
+        fat_g_per_serving=0,
+        sodium_mg_per_serving=60,
+        carb_g_per_serving=6.8,
     )
     assert foods.iloc[0]["b12_added_ug"] == 0
     assert foods.iloc[0]["protein_g"] == pytest.approx(10)
+    assert foods.iloc[0]["fat_g"] == 0  # a stated 0 is a real 0
+    assert foods.iloc[0]["carb_g"] == pytest.approx(4)
     assert portions.iloc[0]["portion"] == "1 serving (170 g)"
 
 
@@ -100,6 +110,9 @@ def test_natural_b12_label_counts_no_added_b12():
         ({"kcal_per_serving": None}, "energy per serving is missing"),
         ({"kcal_per_serving": 500, "serving_g": 30}, "more than 900 kcal per 100 g"),
         ({"protein_g_per_serving": 300}, "protein per serving must be from 0 to 240 g"),
+        ({"fat_g_per_serving": None}, "fat per serving is missing; the planner needs"),
+        ({"sodium_mg_per_serving": None}, "sodium per serving is missing"),
+        ({"carb_g_per_serving": -1}, "carbohydrate per serving must be from 0"),
         ({"name": "!!!"}, "at least one letter or digit"),
     ],
 )
@@ -110,6 +123,9 @@ def test_bad_label_forms_are_explained(overrides, message):
         "serving_label": "1 cup",
         "b12_per_serving_ug": 1.0,
         "kcal_per_serving": 80,
+        "protein_g_per_serving": 7,
+        "fat_g_per_serving": 4,
+        "sodium_mg_per_serving": 90,
     }
     with pytest.raises(InputError, match=message):
         food_from_label(**(values | overrides))
@@ -295,3 +311,30 @@ def test_dropping_the_b12_foods_of_a_day_reports_the_shortfall(vegan_plan, catal
 def test_bad_servings_are_explained(vegan_plan, catalog, servings, message):
     with pytest.raises(InputError, match=message):
         edit_servings(vegan_plan, {0: servings}, catalog)
+
+
+def test_attach_custom_foods_records_only_the_used_ones(vegan_plan, catalog):
+    used_id = vegan_plan.entries[0].food_id
+    foods = pd.DataFrame(
+        [
+            {"food_id": used_id, "description": "Stand-in", "source": "label", "b12_ug": 1.5},
+            {"food_id": "label:unused", "description": "Unused", "source": "label"},
+        ]
+    )
+    portions = pd.DataFrame(
+        [
+            {"food_id": used_id, "seq": 2, "portion": "1 glass", "grams": 250.0},
+            {"food_id": used_id, "seq": 1, "portion": "1 cup", "grams": 240.0},
+        ]
+    )
+    attached = attach_custom_foods(vegan_plan, foods, portions, {used_id: "water, oats"})
+    (record,) = attached.custom_foods
+    assert record["ingredients"] == "water, oats"
+    assert record["food_id"] == used_id and record["b12_ug"] == 1.5
+    assert record["kcal"] is None  # unknown stays unknown
+    assert record["portions"] == [
+        {"portion": "1 cup", "grams": 240.0},
+        {"portion": "1 glass", "grams": 250.0},
+    ]
+    assert Plan.from_json(attached.to_json()).custom_foods == attached.custom_foods
+    assert vegan_plan.custom_foods == []
