@@ -131,6 +131,8 @@ UNUSABLE_PORTION = re.compile(
 )
 COLUMNS_PER_ROLE = (1, 4)  # columns per day, slot and role from the LP (first try, retry)
 DAY_MIP_GAP = 0.005  # relative gap at which a day's integer model stops
+DAY_TIME_CAP = 0.4  # seconds for a day's integer model before taking its best plan so far
+DAY_LP_COLUMNS_PER_ROLE = 2  # columns per slot and role from each day's own LP
 PACED_NEW_FOOD_COST = 1.0  # the retry's extra cost per placement of a food not used before
 SOLVERS = ("highs", "cbc")
 DEFAULT_TIME_LIMIT = 20.0
@@ -1234,6 +1236,45 @@ def _day_columns(
     return out
 
 
+def day_lp_columns(
+    problem: Problem, d: int, state: CarryState, per_role: int = DAY_LP_COLUMNS_PER_ROLE
+) -> dict[tuple[int, str], np.ndarray] | None:
+    """Columns for day d from the LP of that day over every allowed candidate (carried state
+    applied): the foods it uses plus the best `per_role` per slot and role by reduced cost."""
+    allowed = _day_columns(problem, d, all_columns(problem, [d]), state)
+    spec, lay = build_model(problem, [d], allowed, integer=False, coupling=False, state=state)
+    lp = solve_with_highs_arrays(spec, mip=False, time_limit=5.0)
+    if not lp.ok or lp.x is None or lp.duals is None:
+        return None
+    c = problem.cands
+    keep = set(np.flatnonzero(c.favourite | c.pantry).tolist())
+    out: dict[tuple[int, str], np.ndarray] = {}
+    for slot in problem.slots:
+        key = (d, slot.name)
+        pos = allowed[key]
+        if len(pos) == 0:
+            out[key] = pos
+            continue
+        z, zf = lay.z[key], lay.z_food[key]
+        where = np.searchsorted(pos, zf)
+        used = np.zeros(len(pos), dtype=bool)
+        best_rc = np.full(len(pos), np.inf)
+        np.logical_or.at(used, where, lp.x[z] > 1e-6)
+        np.minimum.at(best_rc, where, lp.duals[z])
+        chosen = set(pos[used].tolist()) | (keep & set(pos.tolist()))
+        for role in sorted({r for p in pos for r in c.roles[p]}):
+            member = np.flatnonzero([role in c.roles[p] for p in pos])
+            order = member[np.argsort(best_rc[member], kind="stable")]
+            chosen |= set(pos[order[:per_role]].tolist())
+        rich = np.flatnonzero(c.b12c[pos] > 0)
+        order = rich[np.argsort(best_rc[rich], kind="stable")]
+        chosen |= set(pos[order[:per_role]].tolist())
+        locked = {c.position[m.food_id] for m in problem.locked if m.day == d}
+        chosen |= locked & set(pos.tolist())
+        out[key] = np.array(sorted(chosen), dtype=np.int64)
+    return out
+
+
 def solve_by_days(
     problem: Problem,
     tiers: Sequence[dict[tuple[int, str], np.ndarray]],
@@ -1241,6 +1282,7 @@ def solve_by_days(
     solver: str,
     deadline: float,
     paced: bool = False,
+    day_lp: bool = True,
 ) -> WeekSolution | Attempt:
     """Day by day, carrying weekly uses, distinct foods and yesterday's mains forward.
 
@@ -1275,16 +1317,29 @@ def solve_by_days(
             reserved.new_food_cost = PACED_NEW_FOOD_COST
         result = None
         lay = Layout()
-        for tier in tiers:
+        for tier in [None, *tiers] if day_lp else tiers:
             days_left = problem.n_days - d + 1
             per_day = max(0.3, (deadline - time.perf_counter()) / days_left)
-            cols = _day_columns(problem, d, tier, reserved)
+            if tier is None:  # columns from this day's LP, which knows the carried state
+                cols = day_lp_columns(problem, d, reserved)
+                if cols is None:
+                    continue
+            else:
+                cols = _day_columns(problem, d, tier, reserved)
             spec, lay = build_model(
                 problem, [d], cols, integer=True, coupling=False, state=reserved
             )
             result = solve_with_pulp(
-                spec, solver=solver, time_limit=per_day, gap=DAY_MIP_GAP, name=f"day{d}"
+                spec,
+                solver=solver,
+                time_limit=min(per_day, DAY_TIME_CAP),
+                gap=DAY_MIP_GAP,
+                name=f"day{d}",
             )
+            if not result.ok and result.status != "infeasible" and per_day > DAY_TIME_CAP:
+                result = solve_with_pulp(
+                    spec, solver=solver, time_limit=per_day, gap=DAY_MIP_GAP, name=f"day{d}"
+                )
             if result.ok:
                 break
         if result is None or not result.ok:
@@ -1459,6 +1514,58 @@ def make_plan(
     raise NoPlanError(diagnosis.message, diagnosis=diagnosis)
 
 
+def objective_of(problem: Problem, picks: dict[tuple[int, str], dict[int, int]]) -> float:
+    """The model's objective for a set of picks, evaluated directly (no solver involved).
+
+    The same function scores the planner's week, the naive model's week and any other, so
+    their objectives compare like for like (the paced retry's extra costs are not included).
+    """
+    c = problem.cands
+    t = problem.targets
+    profile = problem.profile
+    total = 0.0
+    for d in range(1, problem.n_days + 1):
+        kcal = protein = fibre = 0.0
+        for si, slot in enumerate(problem.slots):
+            chosen = picks.get((d, slot.name), {})
+            if not chosen:
+                continue
+            pos = np.array(sorted(chosen), dtype=np.int64)
+            level = np.array([chosen[int(p)] for p in pos], dtype=float)
+            shuffle_cost = problem.shuffle_costs(d, si, pos)
+            item = (
+                W_ITEM
+                + c.source_cost[pos]
+                + W_SHUFFLE * shuffle_cost
+                - FAVOURITE_BONUS * c.favourite[pos]
+                - PANTRY_BONUS * c.pantry[pos]
+            )
+            per_half = (
+                W_SODIUM_PER_100MG * c.sodium[pos] / 100.0 + profile.price_weight * c.price[pos]
+            )
+            total += float(item.sum() + (per_half * level).sum())
+            kcal += float((c.kcal[pos] * level).sum())
+            protein += float((c.protein[pos] * level).sum())
+            fibre += float((c.fibre[pos] * level).sum())
+        total += W_KCAL_PER_PCT * 100.0 * abs(kcal - t.kcal_per_day) / t.kcal_per_day
+        total += W_PROTEIN_PER_G * max(0.0, PROTEIN_GOAL_FACTOR * t.protein_g_min - protein)
+        total += W_FIBRE_PER_G * max(0.0, FIBRE_G_PER_1000_KCAL * t.kcal_per_day / 1000 - fibre)
+    return total
+
+
+def picks_from_solution(
+    lay: Layout, x: np.ndarray, keys: Iterable[tuple[int, str]]
+) -> dict[tuple[int, str], dict[int, int]]:
+    """{(day, slot): {candidate position: half portions}} from a solved model's values."""
+    picks = {}
+    for key in keys:
+        z = x[lay.z[key]] > 0.5
+        picks[key] = {
+            int(p): int(k) for p, k in zip(lay.z_food[key][z], lay.z_level[key][z], strict=True)
+        }
+    return picks
+
+
 def assemble_plan(
     problem: Problem,
     week: WeekSolution,
@@ -1540,14 +1647,15 @@ def assemble_plan(
             )
         )
     seconds = time.perf_counter() - started
+    objective = objective_of(problem, week.picks)
     gap = None
-    if lp_bound is not None and week.objective > 0:
-        gap = max(0.0, (week.objective - lp_bound) / week.objective)
+    if lp_bound is not None and objective > 0:
+        gap = max(0.0, (objective - lp_bound) / objective)
     solver_info = SolverInfo(
         name=solver,
         status=week.status,
         seconds=round(seconds, 3),
-        objective=round(week.objective, 4),
+        objective=round(objective, 4),
         bound=round(lp_bound, 4) if lp_bound is not None else None,
         gap=round(gap, 4) if gap is not None else None,
         method=(
