@@ -798,7 +798,8 @@ def render_plan(plan: Plan, profile: Profile | None, run: dict) -> None:
     render_sources(plan)
     st.subheader("Adjust")
     render_adjust(plan, profile)
-    with st.expander("Save this plan", icon=":material/save:"):
+    just_saved = SAVED_MESSAGE_KEY in st.session_state
+    with st.expander("Save this plan", icon=":material/save:", expanded=just_saved):
         render_save(plan)
     with st.expander("Download the plan", icon=":material/download:"):
         render_downloads(plan)

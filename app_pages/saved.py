@@ -121,8 +121,8 @@ with plan_col:
         key=f"saved_version_{plan_id}",
     )
 
-    actions = st.columns(3)
-    if actions[0].button("Open", type="primary", icon=":material/open_in_browser:", key="open"):
+    actions = st.container(horizontal=True)
+    if actions.button("Open", type="primary", icon=":material/open_in_browser:", key="open"):
         try:
             opened = store.plans.get(plan_id, version)
         except PlannerError as err:
@@ -136,11 +136,11 @@ with plan_col:
                 label=summary.label,
             )
             st.switch_page("app_pages/plan.py")
-    if actions[1].button("Duplicate", icon=":material/content_copy:", key="duplicate") and attempt(
+    if actions.button("Duplicate", icon=":material/content_copy:", key="duplicate") and attempt(
         lambda: store.plans.duplicate(plan_id), f"Copied {summary.label}"
     ):
         st.rerun()
-    with actions[2].popover("Delete", icon=":material/delete:"):
+    with actions.popover("Delete", icon=":material/delete:"):
         st.write(f"Delete **{summary.label}** with all {summary.versions} version(s)?")
         if st.button("Yes, delete it", key="delete_plan") and attempt(
             lambda: store.plans.delete(plan_id), f"Deleted {summary.label}"

@@ -181,6 +181,13 @@ def test_vegan_plan_download_shopping_list_and_screenshots(app_url, browser, art
     page.set_viewport_size({"width": 1280, "height": 900})
     settle(page)
 
+    # Save it for a client, so the Saved plans page has something to show.
+    page.get_by_text("Save this plan").click()
+    page.get_by_label("New client's name (when adding a client)").fill("Browser test client")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_text("as version 1").wait_for(timeout=30_000)
+    settle(page)
+
     page.get_by_role("link", name="Shopping list").click()
     wait_idle(page)
     with page.expect_download() as download_info:
