@@ -6,9 +6,12 @@ planner package for everything it computes.
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
-from app_pages.common import warm_up
+from app_pages.common import UNEXPECTED_ERROR, warm_up
+from planner.errors import PlannerError
 
 st.set_page_config(
     page_title="B12 planner",
@@ -26,4 +29,11 @@ PAGES = [
 ]
 
 warm_up()
-st.navigation(PAGES, position="top").run()
+page = st.navigation(PAGES, position="top")
+try:
+    page.run()
+except PlannerError as err:  # a library message that a page did not place itself
+    st.error(str(err), icon=":material/error:")
+except Exception:  # a bug: the details go to the server log, never to the page
+    logging.getLogger("b12planner.app").exception("unexpected error on page %r", page.title)
+    st.error(UNEXPECTED_ERROR, icon=":material/bug_report:")

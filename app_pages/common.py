@@ -23,6 +23,10 @@ if TYPE_CHECKING:
     from planner.storage import OwnerStore, Store
 
 CUSTOM_FOODS_KEY = "custom_foods"  # {"foods", "portions": DataFrame, "ingredients": dict}
+UNEXPECTED_ERROR = (
+    "Something went wrong on this page; it is a bug in b12-planner, not something you did. "
+    "The details are in the server log. Reload the page to start again."
+)
 SUGGESTED_DIET_KEY = "suggested_diet"  # set by the About page's risk check
 PLAN_KEY = "plan"  # the current planner.plan.Plan of this session
 CUSTOM_LABELS_KEY = "custom_food_labels"  # (fingerprint, labels of the custom foods)
@@ -145,7 +149,15 @@ def diet_labels() -> pd.DataFrame:
     fingerprint = (tuple(foods["food_id"]), tuple(sorted(ingredients.items())))
     cached = st.session_state.get(CUSTOM_LABELS_KEY)
     if cached is None or cached[0] != fingerprint:
-        cached = (fingerprint, diets.label_new_foods(foods, ingredients))
+        try:
+            cached = (fingerprint, diets.label_new_foods(foods, ingredients))
+        except PlannerError as err:
+            st.warning(
+                f"The foods you added could not be sorted by diet ({err}); plans leave them "
+                "out. Remove them on the Foods page and add them again.",
+                icon=":material/warning:",
+            )
+            return labels
         st.session_state[CUSTOM_LABELS_KEY] = cached
     extra_labels = cached[1]
     return pd.concat([labels.drop(index=extra_labels.index, errors="ignore"), extra_labels])
