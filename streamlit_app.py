@@ -28,7 +28,6 @@ PAGES = [
     st.Page("app_pages/about.py", title="About B12", icon=":material/info:"),
 ]
 
-warm_up()
 page = st.navigation(PAGES, position="top")
 try:
     page.run()
@@ -37,3 +36,5 @@ except PlannerError as err:  # a library message that a page did not place itsel
 except Exception:  # a bug: the details go to the server log, never to the page
     logging.getLogger("b12planner.app").exception("unexpected error on page %r", page.title)
     st.error(UNEXPECTED_ERROR, icon=":material/bug_report:")
+finally:
+    warm_up()  # after the page is drawn, so the first page does not wait for it

@@ -225,7 +225,7 @@ def test_every_page_renders_without_an_error_at_laptop_and_phone_width(
         page.get_by_role("heading", name=heading).first.wait_for()
         assert page.locator("[data-testid='stException']").count() == 0, name
         slug = name.lower().replace(" ", "-")
-        full_screenshot(page, artifacts_dir / f"{slug}-laptop.png", 1280)
-        full_screenshot(page, artifacts_dir / f"{slug}-phone.png", 390)
+        full_screenshot(page, artifacts_dir / f"page-{slug}-laptop.png", 1280)
+        full_screenshot(page, artifacts_dir / f"page-{slug}-phone.png", 390)
         assert page.locator("[data-testid='stException']").count() == 0, name
     page.close()
