@@ -542,3 +542,25 @@ def test_a_label_food_can_be_planned_shopped_and_saved(db_url):
     fresh.switch_page("app_pages/shopping.py").run()
     assert not fresh.exception and not fresh.error
     assert fresh.checkbox(key=f"got_{food_id}")
+
+
+def test_saved_plans_belong_to_the_signed_in_person(db_url):
+    store = Store(db_url)
+    store.for_owner("local").clients.add("Local client")
+    owner = "oidc:https://accounts.example#user-42"
+    store.for_owner(owner).clients.add("Signed-in client")
+
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.user = {"is_logged_in": True, "sub": "user-42", "iss": "https://accounts.example"}
+    at.switch_page("app_pages/saved.py")
+    at.run()
+    assert_no_bug(at)
+    assert at.radio(key="saved_client").options == ["Signed-in client"]
+
+    signed_out = AppTest.from_file(APP, default_timeout=60)
+    signed_out.user = {"is_logged_in": False}
+    signed_out.switch_page("app_pages/saved.py")
+    signed_out.run()
+    assert_no_bug(signed_out)
+    assert any("sign in" in str(i.value) for i in signed_out.info)
+    assert not signed_out.get("radio")
