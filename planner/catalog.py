@@ -7,6 +7,7 @@ are per 100 g edible portion; a value the source does not report is NaN, never 0
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -100,7 +101,7 @@ class Catalog:
         return self.portions[self.portions["food_id"] == food_id]
 
     def search(self, text: str) -> pd.DataFrame:
-        """Foods whose description contains every word of `text` (case-insensitive)."""
+        """Foods whose name has a word starting with each word of `text` (case-insensitive)."""
         mask = pd.Series(True, index=self.foods.index)
         haystack = (
             self.foods["description"].str.lower()
@@ -108,7 +109,8 @@ class Catalog:
             + self.foods["additional_description"].fillna("").str.lower()
         )
         for word in text.lower().split():
-            mask &= haystack.str.contains(word, regex=False)
+            # A word must start a word in the name: "fortified" does not match "unfortified".
+            mask &= haystack.str.contains(rf"(?<![a-z0-9]){re.escape(word)}", regex=True)
         return self.foods[mask]
 
     def with_foods(self, foods: pd.DataFrame, portions: pd.DataFrame | None = None) -> Catalog:
@@ -159,6 +161,8 @@ def _load_cached(directory: str) -> Catalog:
     if not root.is_dir():
         raise InputError(f"no catalog snapshot at {root}; build one with `make ingest`")
     foods = read_snapshot_table(root, "foods").set_index("food_id", drop=True)
+    # Parquet stores ids as int64 with nulls; pandas would widen them to float64.
+    foods["fdc_id"] = foods["fdc_id"].astype("Int64")
     portions = read_snapshot_table(root, "portions")
     ingredients = read_snapshot_table(root, "ingredients")
     langual = read_snapshot_table(root, "langual")

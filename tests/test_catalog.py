@@ -109,6 +109,11 @@ def test_search_matches_every_word(catalog):
     found = catalog.search("soy milk unsweetened")
     assert "fndds:11320100" in found.index
     assert all("soy" in d.lower() for d in found["description"])
+    assert not catalog.search("soymilk unfortified").empty
+    fortified = catalog.search("soymilk fortified")
+    assert not fortified["description"].str.contains("unfortified", case=False).any()
+    assert catalog.foods.at["sr:01077", "fdc_id"] == 171265
+    assert str(catalog.foods["fdc_id"].dtype) == "Int64"
 
 
 def test_unknown_food_has_clear_message(catalog):
