@@ -237,3 +237,15 @@ def test_solver_results_are_accepted_only_when_feasible(solver):
     broken = solve_with_pulp(spec, solver=solver, time_limit=5)
     assert not broken.ok and broken.x is None
     assert not solve_with_highs_arrays(spec, mip=True, time_limit=5).ok
+
+
+def test_prices_keep_cost_low(catalog, labels):
+    profile = Profile(days=1, seed=8)
+    plan = make_plan(profile, catalog, labels=labels)
+    pricey = plan.entries[0].food_id
+    costly = Profile(
+        days=1, seed=8, prices=[{"food_id": pricey, "price": 50.0, "per_grams": 100.0}]
+    )
+    again = make_plan(costly, catalog, labels=labels)
+    assert pricey not in again.food_ids()
+    assert verify_plan(again, catalog, labels).ok
