@@ -1532,7 +1532,9 @@ def make_plan(
             )
         return plan
     assert first is not None
-    diagnosis = diagnose(first, attempts)
+    # With supplements allowed, explain the most generous regimen tried: if even that fails,
+    # B12 is not the (only) reason, and the diagnosis should name the real one.
+    diagnosis = diagnose(problem if profile.supplements != "none" else first, attempts)
     raise NoPlanError(diagnosis.message, diagnosis=diagnosis)
 
 
