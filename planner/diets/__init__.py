@@ -3,7 +3,8 @@
 Public surface: `label_foods(catalog)` (one row of labels per catalog food, cached per catalog),
 `label_new_foods(foods, ingredients_text)` for foods outside the snapshot, `explain(food_id,
 catalog)`, the `DIETS` presets with `allowed(labels, diet)` and `counted_b12_per_100g(labels,
-diet)`. The judgement lives in the editable tables under planner/rules/; see docs/datacard.md.
+diet)`, and `household_portions(catalog)` (which catalog portions are household measures). The
+judgement lives in the editable tables under planner/rules/; see docs/datacard.md.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from planner.diets.animal import (
     pop_plain_markers,
 )
 from planner.diets.b12 import b12_columns
-from planner.diets.meals import assign_roles, find_exclusions, group_ids
+from planner.diets.meals import assign_roles, find_exclusions, group_ids, serving_caps
+from planner.diets.portions import household_portions
 from planner.diets.rules import FLAGS, ROLES, SLOTS, Rules, load_rules
 from planner.errors import InputError
 
@@ -39,6 +41,7 @@ __all__ = [
     "allowed",
     "counted_b12_per_100g",
     "explain",
+    "household_portions",
     "label_foods",
     "label_new_foods",
 ]
@@ -64,6 +67,7 @@ LABEL_COLUMNS = (
     "plannable",
     "exclusion_reason",
     "group_id",
+    "max_g_per_meal",
 )
 
 
@@ -160,6 +164,7 @@ def _finish(foods: pd.DataFrame, statuses: dict[str, Status], rules: Rules) -> p
     labels["exclusion_reason"] = reason
     labels["plannable"] = reason.isna()
     labels["group_id"] = group_ids(foods, diet)
+    labels["max_g_per_meal"] = serving_caps(foods, roles["role"], rules)["max_g_per_meal"]
     _apply_label_overrides(labels, rules)
     labels = labels[list(LABEL_COLUMNS)]
     labels.index.name = "food_id"
@@ -181,6 +186,8 @@ def _apply_label_overrides(labels: pd.DataFrame, rules: Rules) -> None:
             labels.loc[item.food_id, "exclusion_reason"] = (
                 np.nan if item.value else f"override: {item.reason}"
             )
+        elif item.field == "max_g_per_meal":
+            labels.loc[item.food_id, "max_g_per_meal"] = float(item.value)
         elif item.field in ("role", "roles", "slots", "exclusion_reason", "group_id"):
             labels.loc[item.food_id, item.field] = item.value
             if item.field == "exclusion_reason":
@@ -336,6 +343,11 @@ def explain(food_id: str, catalog: Catalog) -> Explanation:
             f"{row['b12_counted_fortified_only_ug']:g} µg under 'fortified and supplements only'"
         )
     lines.append(f"role: {row['role']} (can be: {row['roles']}); slots: {row['slots']}")
+    if pd.notna(row["max_g_per_meal"]):
+        cap = serving_caps(
+            catalog.foods.loc[[food_id]], pd.Series([row["role"]], [food_id]), load_rules()
+        )
+        lines.append(f"at most {row['max_g_per_meal']:g} g per meal ({cap['max_g_reason'].iat[0]})")
     if row["plannable"]:
         lines.append("planned: yes")
     else:

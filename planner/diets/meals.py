@@ -16,21 +16,36 @@ def _rule_source(source: str) -> str:
     return "fndds" if source == "fndds" else "sr"
 
 
+class _Texts:
+    """What the name rules read: the food's name, category and rule source (fndds or sr)."""
+
+    def __init__(self, foods: pd.DataFrame) -> None:
+        self.names = foods["description"].fillna("").astype(str)
+        self.categories = foods["category"].fillna("").astype(str)
+        self.sources = foods["source"].fillna("").astype(str).map(_rule_source)
+
+    def matches(self, rule, todo: pd.Series) -> pd.Series:
+        """Narrow `todo` to the foods a rule's source, category, pattern and unless select."""
+        if rule.source != "all":
+            todo &= self.sources == rule.source
+        if rule.category is not None:
+            todo &= contains(self.categories, rule.category)
+        if rule.pattern is not None:
+            todo &= contains(self.names, rule.pattern)
+        if rule.unless is not None and todo.any():
+            todo &= ~contains(self.names, rule.unless)
+        return todo
+
+
 def assign_roles(foods: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     """role, roles and slots from description patterns, then the category table."""
-    names = foods["description"].fillna("").astype(str)
-    categories = foods["category"].fillna("").astype(str)
-    sources = foods["source"].fillna("").astype(str).map(_rule_source)
+    texts = _Texts(foods)
+    sources, categories = texts.sources, texts.categories
     role = pd.Series(pd.NA, index=foods.index, dtype="object")
     roles = pd.Series(pd.NA, index=foods.index, dtype="object")
     slots = pd.Series(pd.NA, index=foods.index, dtype="object")
     for rule in rules.role_patterns:
-        todo = role.isna()
-        if rule.source != "all":
-            todo &= sources == rule.source
-        if rule.category is not None:
-            todo &= contains(categories, rule.category)
-        todo &= contains(names, rule.pattern)
+        todo = texts.matches(rule, role.isna())
         role[todo] = rule.role
         roles[todo] = ",".join(rule.roles)
         slots[todo] = ",".join(rule.slots)
@@ -58,24 +73,33 @@ def _guess_by_name(category: str, rules: Rules):
 
 def find_exclusions(foods: pd.DataFrame, flags: pd.DataFrame, role: pd.Series, rules: Rules):
     """exclusion_reason per food (missing where the food is planned), first matching rule wins."""
-    names = foods["description"].fillna("").astype(str)
-    categories = foods["category"].fillna("").astype(str)
-    sources = foods["source"].fillna("").astype(str).map(_rule_source)
+    texts = _Texts(foods)
     reason = pd.Series(np.nan, index=foods.index, dtype="str")
     for rule in rules.exclusions:
         todo = reason.isna()
-        if rule.source != "all":
-            todo &= sources == rule.source
-        if rule.category is not None:
-            todo &= contains(categories, rule.category)
-        if rule.pattern is not None:
-            todo &= contains(names, rule.pattern)
         if rule.flags:
             todo &= flags[list(rule.flags)].any(axis=1)
         if rule.role:
             todo &= role == rule.role
+        todo = texts.matches(rule, todo)
         reason[todo] = rule.reason
     return reason
+
+
+def serving_caps(foods: pd.DataFrame, role: pd.Series, rules: Rules) -> pd.DataFrame:
+    """`max_g_per_meal` (NaN: the planner's default for the role) and the rule's reason, per
+    food; the first matching row of serving_caps.csv wins."""
+    texts = _Texts(foods)
+    cap = pd.Series(np.nan, index=foods.index, dtype="float64")
+    reason = pd.Series(np.nan, index=foods.index, dtype="str")
+    for rule in rules.serving_caps:
+        todo = cap.isna()
+        if rule.role:
+            todo &= role == rule.role
+        todo = texts.matches(rule, todo)
+        cap[todo] = rule.max_g
+        reason[todo] = rule.reason
+    return pd.DataFrame({"max_g_per_meal": cap, "max_g_reason": reason})
 
 
 _QUALIFIERS = re.compile(

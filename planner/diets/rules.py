@@ -52,6 +52,7 @@ OVERRIDE_FIELDS = (
     "plannable",
     "exclusion_reason",
     "group_id",
+    "max_g_per_meal",
 )
 BOOL_WORDS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 
@@ -62,9 +63,13 @@ RULE_FILES = (
     "category_roles.csv",
     "role_patterns.csv",
     "exclusions.csv",
+    "serving_caps.csv",
     "b12_unreliable.csv",
     "overrides.csv",
 )
+# Read by planner.diets.portions, not by the labels (so not part of the labels' fingerprint).
+PORTION_RULES_FILE = "portions.csv"
+PORTION_EFFECTS = ("unusable", "fallback")
 
 
 def word_regex(pattern: str) -> re.Pattern[str]:
@@ -165,6 +170,7 @@ class RolePattern:
     source: str
     category: re.Pattern[str] | None
     pattern: re.Pattern[str]
+    unless: re.Pattern[str] | None  # the name must not match this
     role: str
     roles: tuple[str, ...]
     slots: tuple[str, ...]
@@ -176,8 +182,32 @@ class Exclusion:
     source: str
     category: re.Pattern[str] | None
     pattern: re.Pattern[str] | None
+    unless: re.Pattern[str] | None  # the name must not match this
     flags: tuple[str, ...]
     role: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ServingCap:
+    """At most `max_g` grams of a matching food in one meal (a realistic serving)."""
+
+    source: str
+    category: re.Pattern[str] | None
+    pattern: re.Pattern[str] | None
+    unless: re.Pattern[str] | None
+    role: str
+    max_g: float
+    reason: str
+
+
+@dataclass(frozen=True)
+class PortionRule:
+    """A portion description that is not a household measure (`unusable`), or one to use only
+    when the food has no better measure (`fallback`)."""
+
+    pattern: re.Pattern[str]
+    effect: str
     reason: str
 
 
@@ -197,6 +227,7 @@ class Rules:
     category_roles: dict[tuple[str, str], tuple[str, tuple[str, ...], tuple[str, ...]]]
     role_patterns: tuple[RolePattern, ...]
     exclusions: tuple[Exclusion, ...]
+    serving_caps: tuple[ServingCap, ...]
     unreliable: tuple[tuple[re.Pattern[str], str], ...]
     overrides: tuple[Override, ...]
     fingerprint: str
@@ -279,7 +310,7 @@ def load_rules() -> Rules:
     path = f"{root}/role_patterns.csv"
     for row in read_table(
         "role_patterns.csv",
-        ("source", "category", "pattern", "role", "roles", "slots", "reason"),
+        ("source", "category", "pattern", "unless", "role", "roles", "slots", "reason"),
     ):
         role = _choice(path, row, "role", ROLES)
         pattern = _compile(path, row, "pattern", words=False)
@@ -290,6 +321,7 @@ def load_rules() -> Rules:
                 _choice(path, row, "source", ("fndds", "sr", "all")),
                 _compile(path, row, "category", words=False),
                 pattern,
+                _compile(path, row, "unless", words=False),
                 role,
                 _list(path, row, "roles", ROLES) or (role,),
                 _list(path, row, "slots", SLOTS),
@@ -300,7 +332,7 @@ def load_rules() -> Rules:
     exclusions = []
     path = f"{root}/exclusions.csv"
     for row in read_table(
-        "exclusions.csv", ("source", "category", "pattern", "flags", "role", "reason")
+        "exclusions.csv", ("source", "category", "pattern", "unless", "flags", "role", "reason")
     ):
         role = row["role"].strip()
         if role:
@@ -310,9 +342,31 @@ def load_rules() -> Rules:
                 _choice(path, row, "source", ("fndds", "sr", "all")),
                 _compile(path, row, "category", words=False),
                 _compile(path, row, "pattern", words=False),
+                _compile(path, row, "unless", words=False),
                 _list(path, row, "flags", FLAGS),
                 role,
-                row["reason"].strip(),
+                _reason(path, row),
+            )
+        )
+
+    serving_caps = []
+    path = f"{root}/serving_caps.csv"
+    for row in read_table(
+        "serving_caps.csv",
+        ("source", "category", "pattern", "unless", "role", "max_g_per_meal", "reason"),
+    ):
+        role = row["role"].strip()
+        if role:
+            _choice(path, row, "role", ROLES)
+        serving_caps.append(
+            ServingCap(
+                _choice(path, row, "source", ("fndds", "sr", "all")),
+                _compile(path, row, "category", words=False),
+                _compile(path, row, "pattern", words=False),
+                _compile(path, row, "unless", words=False),
+                role,
+                _grams(path, row, "max_g_per_meal"),
+                _reason(path, row),
             )
         )
 
@@ -351,6 +405,8 @@ def load_rules() -> Rules:
             value = ",".join(_list(path, row, "value", ROLES))
         elif field == "slots":
             value = ",".join(_list(path, row, "value", SLOTS))
+        elif field == "max_g_per_meal":
+            value = _grams(path, row, "value")
         if not row["reason"].strip():
             raise DataError(
                 "every override needs a reason", path=path, row=int(row["_line"]), column="reason"
@@ -364,10 +420,55 @@ def load_rules() -> Rules:
         category_roles,
         tuple(role_patterns),
         tuple(exclusions),
+        tuple(serving_caps),
         tuple(unreliable),
         tuple(overrides),
         rules_fingerprint(),
     )
+
+
+def _reason(path: str, row: dict[str, str]) -> str:
+    """A rule's reason, shown to users (e.g. as a food's exclusion_reason): never empty."""
+    reason = row["reason"].strip()
+    if not reason:
+        raise DataError(
+            "every rule needs a reason (it is shown to users)",
+            path=path,
+            row=int(row["_line"]),
+            column="reason",
+        )
+    return reason
+
+
+def _grams(path: str, row: dict[str, str], column: str) -> float:
+    text = row[column].strip()
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value > 0 or value > 2000:
+        raise DataError(
+            f"{text!r} is not a weight in grams between 0 and 2000",
+            path=path,
+            row=int(row["_line"]),
+            column=column,
+        )
+    return value
+
+
+@lru_cache(maxsize=1)
+def load_portion_rules() -> tuple[PortionRule, ...]:
+    """The portion-description rules of planner/rules/portions.csv (checked, cached)."""
+    path = f"{RULES_DIR}/{PORTION_RULES_FILE}"
+    rules = []
+    for row in read_table(PORTION_RULES_FILE, ("pattern", "effect", "reason")):
+        regex = _compile(path, row, "pattern", words=False)
+        if regex is None:
+            raise DataError("empty pattern", path=path, row=int(row["_line"]), column="pattern")
+        rules.append(
+            PortionRule(regex, _choice(path, row, "effect", PORTION_EFFECTS), _reason(path, row))
+        )
+    return tuple(rules)
 
 
 def contains(texts, regex: re.Pattern[str]):
