@@ -173,7 +173,7 @@ def test_vegan_plan_download_shopping_list_and_screenshots(app_url, browser, art
     wait_idle(page)
     page.get_by_role("button", name="Generate plan").click()
     wait_idle(page, timeout=90_000)
-    page.get_by_text("B12 target met every day").wait_for(timeout=30_000)
+    page.get_by_text("B12 target met every day").wait_for(timeout=90_000)
     settle(page)
     page.screenshot(path=str(artifacts_dir / "plan-laptop-top.png"))
     full_screenshot(page, artifacts_dir / "plan-laptop.png", 1280)
@@ -185,7 +185,7 @@ def test_vegan_plan_download_shopping_list_and_screenshots(app_url, browser, art
     page.get_by_text("Save this plan").click()
     page.get_by_label("New client's name (when adding a client)").fill("Browser test client")
     page.get_by_role("button", name="Save", exact=True).click()
-    page.get_by_text("as version 1").wait_for(timeout=30_000)
+    page.get_by_text("as version 1").wait_for(timeout=90_000)
     settle(page)
 
     page.get_by_role("link", name="Shopping list").click()
