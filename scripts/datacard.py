@@ -14,8 +14,18 @@ from pathlib import Path
 import pandas as pd
 
 from planner.catalog import load_catalog
-from planner.diets import DIETS, FLAGS, ROLES, SLOTS, allowed, counted_b12_per_100g, label_foods
+from planner.diets import (
+    DIETS,
+    FLAGS,
+    ROLES,
+    SLOTS,
+    allowed,
+    counted_b12_per_100g,
+    household_portions,
+    label_foods,
+)
 from planner.diets.audit import read_audit, score
+from planner.diets.meals import serving_caps
 from planner.diets.rules import RULE_FILES, load_rules, rules_fingerprint
 from planner.files import atomic_write_text
 
@@ -215,7 +225,10 @@ def build() -> str:
     add("")
     add(
         "Roles and slots come from the food's category (`category_roles.csv`: WWEIA categories "
-        "for FNDDS, food groups for SR and FDC), refined by name patterns (`role_patterns.csv`)."
+        "for FNDDS, food groups for SR and FDC), refined by name patterns (`role_patterns.csv`). "
+        "Sweets (desserts, pastries, candy, frozen desserts) are snacks only and never count as a "
+        "meal's main or grain; cheese is dairy, not a protein main; garnishes (raw onion, hot "
+        "peppers), pickles, olives and table sauces are condiments, never a meal's vegetable."
     )
     add("")
 
@@ -227,6 +240,49 @@ def build() -> str:
     add(
         f"Plannable: {int(plannable.sum()):,} of {len(labels):,} foods. Exclusions "
         "(`exclusions.csv`) are defaults the user can see and override."
+    )
+    add("")
+
+    add("## Serving caps")
+    add("")
+    capped = labels[plannable & labels["max_g_per_meal"].notna()]
+    cap_reasons = serving_caps(foods, labels["role"], load_rules())["max_g_reason"]
+    cap_rows = (
+        pd.DataFrame(
+            {"reason": cap_reasons[capped.index], "grams": capped["max_g_per_meal"]},
+            index=capped.index,
+        )
+        .groupby(["reason", "grams"])
+        .size()
+        .reset_index(name="plannable foods")
+        .sort_values(["plannable foods", "reason"], ascending=[False, True])
+    )
+    cap_rows["grams"] = cap_rows["grams"].map(lambda g: f"{g:g} g")
+    add(table(cap_rows[["reason", "grams", "plannable foods"]]))
+    add("")
+    add(
+        f"`max_g_per_meal` (`serving_caps.csv`): the most of one food a realistic meal holds; "
+        f"{len(capped):,} of {int(plannable.sum()):,} plannable foods have one, the others "
+        "(NaN) take the planner's default for their role."
+    )
+    add("")
+
+    add("## Household portions")
+    add("")
+    portions = household_portions(catalog)
+    unusable = portions.loc[~portions["usable"], "unusable_reason"].value_counts()
+    add(
+        table(
+            pd.DataFrame({"not a household measure because": unusable.index, "portions": unusable})
+        )
+    )
+    add("")
+    usable_foods = set(portions.loc[portions["usable"], "food_id"])
+    with_portions = set(portions["food_id"])
+    add(
+        f"`household_portions(catalog)` (`portions.csv`): {int(portions['usable'].sum()):,} of "
+        f"{len(portions):,} catalog portions are household measures; "
+        f"{len(usable_foods):,} of {len(with_portions):,} foods with portions keep at least one."
     )
     add("")
 
