@@ -223,6 +223,15 @@ def test_garnishes_never_count_as_a_meals_vegetable(labels):
         assert "vegetable" not in _split(row["roles"]) | {row["role"]}, food_id
 
 
+def test_tofu_and_condiment_spreads_are_not_a_vegetable_or_a_main(labels):
+    for food_id in ("sr:16426", "sr:16114", "sr:16210"):  # tofu, tempeh, Vitasoy tofu
+        assert _split(labels.at[food_id, "roles"]) == {"protein"}, food_id
+    tahini = labels.loc["fndds:43103300"]
+    assert tahini["role"] == "fat_condiment" and "protein" not in _split(tahini["roles"])
+    # Peanut butter is a breakfast spread or snack; at lunch it comes as a sandwich dish.
+    assert "lunch" not in _split(labels.at["fndds:42202000", "slots"])
+
+
 def test_breakfast_foods_are_not_planned_at_dinner(labels, catalog):
     breakfast_categories = [
         "Oatmeal",
