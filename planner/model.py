@@ -36,6 +36,7 @@ import pandas as pd
 import pulp
 
 from planner.catalog import Catalog
+from planner.diets import household_portions
 from planner.errors import InputError, NoPlanError
 from planner.plan import DayTotals, Plan, PlanEntry, SolverInfo, SupplementDose, Targets
 from planner.profile import (
@@ -379,7 +380,9 @@ def build_candidates(
     if dedupe and "group_id" in pool.columns and len(pool):
         pool = _group_representatives(pool, keep_ids, counted_b12(pool, profile))
 
-    chosen = choose_portions(catalog.portions, pool["role"], pool["kcal"])
+    # Only household measures a person can use ("1 cup", "1 slice"), never "0.2 package".
+    usable = household_portions(catalog)
+    chosen = choose_portions(usable[usable["usable"]], pool["role"], pool["kcal"])
     missing_locked = sorted(i for i in locked_ids if i not in chosen.index)
     if missing_locked:
         raise InputError(
@@ -389,12 +392,21 @@ def build_candidates(
     pool = pool.join(chosen, how="inner").sort_index()
     half = pool["portion_grams"].to_numpy() / 2.0
     role = pool["role"].astype(str).to_numpy()
-    max_grams = np.array([MAX_GRAMS.get(r, 200) for r in role], dtype=float)
+    # Per-food caps from the diet rules (serving_caps.csv) replace the role default where set.
+    role_max = np.array([MAX_GRAMS.get(r, 200) for r in role], dtype=float)
+    if "max_g_per_meal" in pool.columns:
+        max_grams = pool["max_g_per_meal"].fillna(pd.Series(role_max, index=pool.index))
+        max_grams = max_grams.to_numpy(dtype=float)
+    else:
+        max_grams = role_max
     half_kcal = pool["kcal"].to_numpy() * half / 100.0
     max_kcal = np.array([MAX_KCAL_FACTOR * TYPICAL_KCAL.get(r, 150) for r in role])
     cap = np.minimum(MAX_HALF_PORTIONS, np.floor(max_grams / half))
     cap = np.minimum(cap, np.floor(max_kcal / np.maximum(half_kcal, 1e-9))).astype(int)
-    ok = cap >= 1
+    # A food whose smallest amount (a whole portion when portions are small) exceeds its cap
+    # cannot be placed: drop it rather than push it past the cap (locked foods stay).
+    smallest = np.where(pool["portion_grams"].to_numpy() < WHOLE_PORTION_BELOW_G, 2, 1)
+    ok = cap >= smallest
     lock_mask = pool.index.isin(list(locked_ids))
     pool, half, cap = pool[ok | lock_mask], half[ok | lock_mask], np.maximum(cap, 1)[ok | lock_mask]
     factor = half / 100.0
@@ -890,13 +902,18 @@ def build_model(
     integer: bool,
     coupling: bool,
     state: CarryState | None = None,
+    tight: bool = False,
 ) -> tuple[Spec, Layout]:
     """The plan model for `days`, over `columns[(day, slot)]` (candidate positions).
 
     integer=False gives the LP relaxation of the same model: its optimum is a lower bound.
     coupling=True adds the rules that tie days together (uses per week, mains on consecutive
     days, distinct foods); the day-by-day solve carries them forward in `state` instead.
+    tight=True states the same integer model with a stronger LP relaxation (`_clip`, the
+    absorption rows of `_b12_rows`): the bounds use it; the diagnosis, whose elastic LP reads
+    shortfalls in the rows' own units, does not.
     """
+    clip = _clip if tight else _no_clip
     c = problem.cands
     t = problem.targets
     profile = problem.profile
@@ -952,7 +969,8 @@ def build_model(
             parts["food"].append(zf)
             parts["level"].append(zl)
             cols, kcal = amount(d, s, c.kcal)
-            spec.row(f"energy_day{d}_{s}_min", cols, kcal, "G", slot.kcal_share_min * kcal_target)
+            low = slot.kcal_share_min * kcal_target
+            spec.row(f"energy_day{d}_{s}_min", cols, clip(kcal, low), "G", low)
             spec.row(f"energy_day{d}_{s}_max", cols, kcal, "L", slot.kcal_share_max * kcal_target)
             spec.row(f"meal_day{d}_{s}_items_min", z, 1.0, "G", slot.min_items)
             spec.row(f"meal_day{d}_{s}_items_max", z, 1.0, "L", slot.max_items)
@@ -969,7 +987,7 @@ def build_model(
             if len(group) > 1:
                 spec.row(f"once_day{d}_{c.ids[f_all[group[0]]]}", z_all[group], 1.0, "L", 1.0)
         kcal_all = c.kcal[f_all] * l_all
-        spec.row(f"energy_day{d}_min", z_all, kcal_all, "G", t.kcal_min)
+        spec.row(f"energy_day{d}_min", z_all, clip(kcal_all, t.kcal_min), "G", t.kcal_min)
         spec.row(f"energy_day{d}_max", z_all, kcal_all, "L", t.kcal_max)
         w_kcal = W_KCAL_PER_PCT * 100.0 / kcal_target
         over, under = spec.cols([f"kcal_over_d{d}", f"kcal_under_d{d}"], 0.0, np.inf, w_kcal)
@@ -981,22 +999,26 @@ def build_model(
             kcal_target,
         )
         protein_all = c.protein[f_all] * l_all
-        spec.row(f"protein_day{d}_min", z_all, protein_all, "G", t.protein_g_min)
+        spec.row(
+            f"protein_day{d}_min", z_all, clip(protein_all, t.protein_g_min), "G", t.protein_g_min
+        )
         short = spec.cols([f"protein_short_d{d}"], 0.0, np.inf, W_PROTEIN_PER_G)[0]
+        goal = PROTEIN_GOAL_FACTOR * t.protein_g_min
         spec.row(
             f"protein_day{d}_goal",
             np.append(z_all, short),
-            np.append(protein_all, 1.0),
+            np.append(clip(protein_all, goal), 1.0),
             "G",
-            PROTEIN_GOAL_FACTOR * t.protein_g_min,
+            goal,
         )
         fibre_short = spec.cols([f"fibre_short_d{d}"], 0.0, np.inf, W_FIBRE_PER_G)[0]
+        goal = FIBRE_G_PER_1000_KCAL * kcal_target / 1000.0
         spec.row(
             f"fibre_day{d}_goal",
             np.append(z_all, fibre_short),
-            np.append(c.fibre[f_all] * l_all, 1.0),
+            np.append(clip(c.fibre[f_all] * l_all, goal), 1.0),
             "G",
-            FIBRE_G_PER_1000_KCAL * kcal_target / 1000.0,
+            goal,
         )
         spec.row(
             f"fat_day{d}_max",
@@ -1018,7 +1040,7 @@ def build_model(
                     share * kcal_target,
                 )
         if not problem.weekly_rule:
-            _b12_rows(problem, spec, lay, [d], f"b12_day{d}")
+            _b12_rows(problem, spec, lay, [d], f"b12_day{d}", tight=tight)
         if state is not None and (state.new_food_budget is not None or state.new_food_cost):
             fresh = np.array([int(p) not in state.distinct for p in f_all], dtype=bool)
         if state is not None and state.new_food_cost:
@@ -1027,17 +1049,29 @@ def build_model(
             spec.row(f"foods_new_day{d}_max", z_all[fresh], 1.0, "L", float(state.new_food_budget))
 
     if problem.weekly_rule:
-        _b12_rows(problem, spec, lay, list(days), "b12_week")
+        _b12_rows(problem, spec, lay, list(days), "b12_week", tight=tight)
     if coupling and len(days) > 1:
-        _weekly_rows(problem, spec, lay, days, integer=integer)
+        _weekly_rows(problem, spec, lay, days, integer=integer, tight=tight)
     return spec, lay
 
 
-def _b12_rows(problem: Problem, spec: Spec, lay: Layout, days: Sequence[int], name: str) -> None:
+def _b12_rows(
+    problem: Problem,
+    spec: Spec,
+    lay: Layout,
+    days: Sequence[int],
+    name: str,
+    *,
+    tight: bool = False,
+) -> None:
     """Counted B12 >= target, or absorbed B12 (curve per eating occasion) >= absorbed target.
 
     With one day this is the daily floor (b12_day{d}_...); with all days it is the weekly
     rule of a weekly supplement regimen (b12_week_...), since body stores bridge the days.
+    tight=True adds `b12_day{d}_{s}_split`: the curve f is concave with f(0) = 0, hence
+    subadditive, so an occasion absorbs at most f(tablet) + sum over its foods of
+    f(tablet + food's B12) - f(tablet); a relaxation can no longer take a sliver of a rich
+    source at the steep start of the curve. The counted floor clips each food at the target.
     """
     t = problem.targets
     c = problem.cands
@@ -1060,6 +1094,17 @@ def _b12_rows(problem: Problem, spec: Spec, lay: Layout, days: Sequence[int], na
                         "L",
                         intercept + slope * dose,
                     )
+                if tight:
+                    gain = np.array(
+                        [absorbed_ug(dose + b) - absorbed_ug(dose) for b in c.b12c[zf] * zl]
+                    )
+                    spec.row(
+                        f"b12_day{d}_{s}_split",
+                        np.append(z, a),
+                        np.append(-gain, 1.0),
+                        "L",
+                        absorbed_ug(dose),
+                    )
                 if problem.spread:
                     spec.row(f"b12_day{d}_{s}_spread", [a], [1.0], "L", B12_SPREAD_SHARE * target)
         spec.row(f"{name}_absorbed", a_cols, 1.0, "G", n_days * target)
@@ -1072,24 +1117,47 @@ def _b12_rows(problem: Problem, spec: Spec, lay: Layout, days: Sequence[int], na
                 cols.append(lay.z[(d, s)])
                 coefs.append(c.b12c[zf] * zl)
                 doses += problem.regimen.dose(d, s)
+        need = n_days * t.b12_ug_per_day - doses
+        clip = _clip if tight else _no_clip
         spec.row(
-            f"{name}_counted",
-            np.concatenate(cols),
-            np.concatenate(coefs),
-            "G",
-            n_days * t.b12_ug_per_day - doses,
+            f"{name}_counted", np.concatenate(cols), clip(np.concatenate(coefs), need), "G", need
         )
 
 
+def _clip(coefs: np.ndarray, rhs: float) -> np.ndarray:
+    """Coefficients of a ">= rhs" row over binaries, each cut down to rhs.
+
+    Valid for the integer model (all other terms are non-negative, so one binary whose
+    coefficient reaches rhs satisfies the row alone) and tighter for its LP relaxation: 0.1 of
+    a liver portion no longer meets a day's B12 floor.
+    """
+    return np.minimum(coefs, rhs) if rhs > 0 else coefs
+
+
+def _no_clip(coefs: np.ndarray, rhs: float) -> np.ndarray:
+    return coefs
+
+
 def _weekly_rows(
-    problem: Problem, spec: Spec, lay: Layout, days: Sequence[int], *, integer: bool
+    problem: Problem,
+    spec: Spec,
+    lay: Layout,
+    days: Sequence[int],
+    *,
+    integer: bool,
+    tight: bool = False,
 ) -> None:
-    """Rules that tie days together: uses per food per week, mains, distinct foods."""
+    """Rules that tie days together: uses per food per week, mains, distinct foods.
+
+    tight=True links each day to `used` separately (`distinct_{food}_day{d}`): the same
+    integer model, but a relaxation can no longer count a food used every day as 1/7 used.
+    """
     c = problem.cands
     profile = problem.profile
     caps = food_caps(problem)
     per_week: dict[tuple[int, int], list[np.ndarray]] = {}
     per_food: dict[int, list[np.ndarray]] = {}
+    per_day_food: dict[tuple[int, int], list[np.ndarray]] = {}
     for d in days:
         for slot in problem.slots:
             s = slot.name
@@ -1102,6 +1170,7 @@ def _weekly_rows(
                 p = int(zf[group[0]])
                 per_week.setdefault((problem.week_of(d), p), []).append(z[group])
                 per_food.setdefault(p, []).append(z[group])
+                per_day_food.setdefault((d, p), []).append(z[group])
     for (week, p), parts in per_week.items():
         cols = np.concatenate(parts)
         if len(parts) > caps[p]:
@@ -1135,6 +1204,18 @@ def _weekly_rows(
         foods = sorted(per_food)
         u = spec.cols([f"used_{c.ids[p]}" for p in foods], 0.0, 1.0, 0.0, integer=integer)
         for p, col in zip(foods, u, strict=True):
+            if tight:
+                for d in days:
+                    if (d, p) in per_day_food:
+                        cols = np.concatenate(per_day_food[(d, p)])
+                        spec.row(
+                            f"distinct_{c.ids[p]}_day{d}",
+                            np.append(cols, col),
+                            np.append(np.ones(len(cols)), -1.0),
+                            "L",
+                            0.0,
+                        )
+                continue
             cols = np.concatenate(per_food[p])
             limit = float(min(len(per_food[p]), len(days)))
             spec.row(
