@@ -255,7 +255,7 @@ def run_planner(profile: Profile, what: str) -> None:
 
 def current_locks(plan: Plan) -> list[LockedMeal]:
     return [
-        LockedMeal(day=e.day, slot=e.slot, food_id=e.food_id, servings=e.servings)
+        LockedMeal(day=e.day, slot=e.slot, food_id=e.food_id, servings=e.servings, whole_meal=True)
         for e in plan.entries
         if e.locked
     ]

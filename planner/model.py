@@ -922,11 +922,14 @@ def build_model(
     kcal_target = t.kcal_per_day
     slots = problem.slots
     locked = {(m.day, m.slot, m.food_id): int(round(m.servings * 2)) for m in problem.locked}
+    locked_meals = {(m.day, m.slot) for m in problem.locked if m.whole_meal}
 
     for d in days:
         for si, slot in enumerate(slots):
             s = slot.name
             pos = np.asarray(columns[(d, s)], dtype=np.int64)
+            if (d, s) in locked_meals:  # a whole locked meal is kept exactly: nothing joins it
+                pos = pos[[(d, s, str(c.ids[p])) in locked for p in pos]]
             lay.foods[(d, s)] = pos
             shuffle = problem.shuffle_costs(d, si, pos)
             z_food, z_level, z_fix = [], [], []
@@ -1839,7 +1842,7 @@ def locked_from_plan(plan: Plan, meals: Iterable[tuple[int, str]]) -> list[Locke
     """The entries of the given (day, slot) meals as locked meals."""
     wanted = set(meals)
     return [
-        LockedMeal(day=e.day, slot=e.slot, food_id=e.food_id, servings=e.servings)
+        LockedMeal(day=e.day, slot=e.slot, food_id=e.food_id, servings=e.servings, whole_meal=True)
         for e in plan.entries
         if (e.day, e.slot) in wanted
     ]

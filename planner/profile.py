@@ -166,6 +166,9 @@ class LockedMeal(_Strict):
     slot: str
     food_id: str
     servings: float = Field(gt=0, le=10)
+    whole_meal: bool = Field(
+        default=False, description="the whole meal is locked: no other food may join it"
+    )
 
     @field_validator("servings")
     @classmethod
