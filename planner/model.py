@@ -19,14 +19,17 @@ When no plan exists, `planner.diagnose` explains why in plain words (NoPlanError
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 import re
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -133,6 +136,7 @@ UNUSABLE_PORTION = re.compile(
 COLUMNS_PER_ROLE = (1, 4)  # columns per day, slot and role from the LP (first try, retry)
 DAY_MIP_GAP = 0.005  # relative gap at which a day's integer model stops
 DAY_TIME_CAP = 1.5  # safety net per day model; normally each day stops at DAY_MIP_GAP first
+DAY_NODES = 10_000  # branch-and-bound nodes per day model (a work limit, not a clock)
 # HiGHS options for the day models: without RINS/RENS sub-MIPs and restarts they stop at the
 # gap 2-3x sooner here (docs/performance.md). Stopping on the gap, not on the clock, keeps
 # "same profile and seed, same plan" true on a busy machine.
@@ -140,8 +144,23 @@ HIGHS_DAY_OPTIONS = {
     "mip_heuristic_run_rins": False,
     "mip_heuristic_run_rens": False,
     "mip_allow_restart": False,
+    "mip_pool_soft_limit": 1,  # a small cut pool: about 2x faster day models, same plans
 }
 DAY_LP_COLUMNS_PER_ROLE = 2  # columns per slot and role from each day's own LP
+# The week's bound (`lagrangian_bound`) and the improvement pass (`improve_week`).
+TARGET_GAP = 0.01  # the improvement pass stops once the plan is this close to the bound
+DAY_BOUND_RC = 0.5  # first reduced-cost window (points) of a day's bound model
+DAY_BOUND_GAP = 5e-4  # relative gap at which a day's bound model stops
+DAY_BOUND_RETRIES = 2  # wider windows tried when the first one limits the proof
+DAY_BOUND_NODES = 10_000  # branch-and-bound nodes per bound model (a work limit)
+DAY_BOUND_TIME_CAP = 3.0  # safety net per bound model
+LNS_RC = 0.3  # foods whose reduced cost in the weekly LP is at most this may come in
+LNS_WORK = 5_000  # simplex iterations the pass may spend (a work limit: about 1 s here)
+LNS_WINDOW = 2  # days re-planned together
+LNS_GAP = 0.005  # relative gap of a pair's model
+LNS_OPTIONS: dict[str, Any] = {}  # HiGHS options for a pair's model on top of the day ones
+LNS_NODES = 1  # branch-and-bound nodes per pair: its root heuristics do the work
+LNS_TIME_CAP = 2.0  # safety net per pair
 PACED_NEW_FOOD_COST = 1.0  # the retry's extra cost per placement of a food not used before
 SOLVERS = ("highs", "cbc")
 DEFAULT_TIME_LIMIT = 20.0
@@ -536,6 +555,7 @@ class Spec:
         self._ub: list[np.ndarray] = []
         self._cost: list[np.ndarray] = []
         self._int: list[np.ndarray] = []
+        self._block: list[np.ndarray] = []
         self.row_names: list[str] = []
         self.row_sense: list[str] = []  # "L" (<=), "G" (>=), "E"
         self.row_rhs: list[float] = []
@@ -550,7 +570,9 @@ class Spec:
         ub: Any = np.inf,
         cost: Any = 0.0,
         integer: bool = False,
+        block: int = -1,
     ) -> np.ndarray:
+        """Add columns; `block` is the day they belong to (0: the whole week, -1: none)."""
         k = len(names)
         start = self.n_cols
         self.n_cols += k
@@ -559,6 +581,7 @@ class Spec:
         self._ub.append(np.broadcast_to(np.asarray(ub, dtype=float), (k,)).copy())
         self._cost.append(np.broadcast_to(np.asarray(cost, dtype=float), (k,)).copy())
         self._int.append(np.full(k, integer))
+        self._block.append(np.full(k, block, dtype=np.int64))
         return np.arange(start, start + k)
 
     def row(self, name: str, cols: Any, coefs: Any, sense: str, rhs: float) -> None:
@@ -627,6 +650,7 @@ class Spec:
             "ub": cat(self._ub, float),
             "cost": cat(self._cost, float),
             "integer": cat(self._int, bool),
+            "block": cat(self._block, np.int64),
             "r": cat(self._r, np.int64),
             "c": cat(self._c, np.int64),
             "v": cat(self._v, float),
@@ -643,6 +667,7 @@ class SolveResult:
     seconds: float
     solver: str
     duals: np.ndarray | None = None  # reduced costs (LP only)
+    row_duals: np.ndarray | None = None  # row duals (LP only)
 
 
 _BANNER_DONE = False
@@ -678,6 +703,9 @@ def _new_highs() -> Any:
         _BANNER_DONE = True
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
+    # One thread per model: HiGHS's own parallelism gains 5-10 % on these small models, and
+    # the planner already runs two models at once (the plan and the bound, one per core).
+    h.setOptionValue("threads", 1)
     return h
 
 
@@ -685,39 +713,83 @@ def solve_with_highs_arrays(
     spec: Spec, *, mip: bool, time_limit: float, threads: int | None = None
 ) -> SolveResult:
     """Pass the arrays straight to HiGHS: fast for the large weekly LP (no PuLP objects)."""
-    import highspy
-
     start = time.perf_counter()
     a = spec.arrays()
-    h = _new_highs()
+    h = _highs_model(
+        a,
+        np.array(spec.row_sense),
+        np.array(spec.row_rhs, dtype=float),
+        np.arange(spec.n_cols),
+        np.arange(len(spec.row_names)),
+        a["cost"],
+        mip=mip,
+    )
     h.setOptionValue("time_limit", float(max(time_limit, 0.05)))
-    if not mip:  # measured: these LPs solve ~4x faster without presolve (docs/performance.md)
-        h.setOptionValue("presolve", "off")
     if threads:
         h.setOptionValue("threads", int(threads))
+    h.run()
+    return _highs_outcome(h, mip=mip and bool(a["integer"].any()), started=start)
+
+
+def _highs_model(
+    a: dict[str, np.ndarray],
+    sense: np.ndarray,
+    rhs: np.ndarray,
+    cols: np.ndarray,
+    rows: np.ndarray,
+    cost: np.ndarray,
+    *,
+    mip: bool,
+    by_row: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+) -> Any:
+    """A HiGHS model of the given columns and rows of a Spec's arrays, with `cost` (one per
+    column of the whole Spec). Entries outside `cols` are dropped: callers pass rows that
+    only touch `cols`. `by_row` is (r, c, v) sorted by row, to skip re-sorting."""
+    import highspy
+
+    h = _new_highs()
+    if not mip:  # measured: these LPs solve ~4x faster without presolve (docs/performance.md)
+        h.setOptionValue("presolve", "off")
     inf = highspy.kHighsInf
-    lb = np.where(np.isinf(a["lb"]), -inf, a["lb"])
-    ub = np.where(np.isinf(a["ub"]), inf, a["ub"])
-    n = spec.n_cols
-    h.addCols(n, a["cost"], lb, ub, 0, np.zeros(n, np.int32), np.zeros(0, np.int32), np.zeros(0))
-    m = len(spec.row_names)
-    sense = np.array(spec.row_sense)
-    rhs = np.array(spec.row_rhs, dtype=float)
-    lo = np.where(sense == "L", -inf, rhs)
-    hi = np.where(sense == "G", inf, rhs)
-    order = np.lexsort((a["c"], a["r"]))
-    rows, cols, vals = a["r"][order], a["c"][order], a["v"][order]
-    starts = np.searchsorted(rows, np.arange(m)).astype(np.int32)
-    h.addRows(m, lo, hi, len(vals), starts, cols.astype(np.int32), vals)
-    if mip and a["integer"].any():
-        idx = np.flatnonzero(a["integer"]).astype(np.int32)
+    n = len(cols)
+    lb = np.where(np.isinf(a["lb"][cols]), -inf, a["lb"][cols])
+    ub = np.where(np.isinf(a["ub"][cols]), inf, a["ub"][cols])
+    h.addCols(n, cost[cols], lb, ub, 0, np.zeros(n, np.int32), np.zeros(0, np.int32), np.zeros(0))
+    r, c, v = by_row if by_row is not None else _sorted_by_row(a)
+    col_at = np.full(len(a["lb"]), -1, dtype=np.int64)
+    col_at[cols] = np.arange(n)
+    row_at = np.full(len(sense), -1, dtype=np.int64)
+    row_at[rows] = np.arange(len(rows))
+    keep = (row_at[r] >= 0) & (col_at[c] >= 0)
+    rr, cc, vv = row_at[r[keep]], col_at[c[keep]], v[keep]
+    if len(rows) and (np.diff(rows) < 0).any():  # rows out of order: sort the entries again
+        order = np.lexsort((cc, rr))
+        rr, cc, vv = rr[order], cc[order], vv[order]
+    lo = np.where(sense[rows] == "L", -inf, rhs[rows])
+    hi = np.where(sense[rows] == "G", inf, rhs[rows])
+    starts = np.searchsorted(rr, np.arange(len(rows))).astype(np.int32)
+    h.addRows(len(rows), lo, hi, len(vv), starts, cc.astype(np.int32), vv)
+    integer = a["integer"][cols]
+    if mip and integer.any():
+        idx = np.flatnonzero(integer).astype(np.int32)
         h.changeColsIntegrality(
             len(idx), idx, np.full(len(idx), highspy.HighsVarType.kInteger, dtype=np.uint8)
         )
-    h.run()
+    return h
+
+
+def _sorted_by_row(a: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    order = np.lexsort((a["c"], a["r"]))
+    return a["r"][order], a["c"][order], a["v"][order]
+
+
+def _highs_outcome(h: Any, *, mip: bool, started: float) -> SolveResult:
+    """A solved HiGHS model as a SolveResult (values only with a feasible solution)."""
+    import highspy
+
     status = h.getModelStatus()
     info = h.getInfo()
-    seconds = time.perf_counter() - start
+    seconds = time.perf_counter() - started
     M = highspy.HighsModelStatus
     has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
     if status == M.kOptimal:
@@ -726,16 +798,22 @@ def solve_with_highs_arrays(
         return SolveResult(False, "infeasible", None, None, None, seconds, "highs")
     elif status == M.kTimeLimit:
         label = "feasible (time limit)" if has_solution else "time limit, no solution"
+    elif status in (M.kSolutionLimit, M.kInterrupt):  # node limit, or stopped by us
+        label = "feasible (work limit)" if has_solution else "work limit, no solution"
     else:
         label = str(status).split(".")[-1]
     if not has_solution:
-        return SolveResult(False, label, None, None, None, seconds, "highs")
+        bound = float(info.mip_dual_bound) if mip else None
+        return SolveResult(False, label, None, None, bound, seconds, "highs")
     solution = h.getSolution()
     x = np.asarray(solution.col_value, dtype=float)
     objective = float(info.objective_function_value)
-    bound = float(info.mip_dual_bound) if mip and a["integer"].any() else objective
-    duals = None if mip else np.asarray(solution.col_dual, dtype=float)
-    return SolveResult(True, label, x, objective, bound, seconds, "highs", duals)
+    bound = float(info.mip_dual_bound) if mip else objective
+    duals = row_duals = None
+    if not mip:
+        duals = np.asarray(solution.col_dual, dtype=float)
+        row_duals = np.asarray(solution.row_dual, dtype=float)
+    return SolveResult(True, label, x, objective, bound, seconds, "highs", duals, row_duals)
 
 
 def spec_to_pulp(spec: Spec, name: str = "plan") -> tuple[pulp.LpProblem, list[pulp.LpVariable]]:
@@ -823,6 +901,41 @@ def solve_with_pulp(
             False, "solution violates constraints", None, None, None, seconds, solver
         )
     return SolveResult(True, label, x, objective, bound, seconds, solver)
+
+
+def solve_day_model(spec: Spec, *, solver: str, time_limit: float) -> SolveResult:
+    """One day's integer model: HiGHS straight from the arrays, or CBC through PuLP.
+
+    HiGHS stops at DAY_MIP_GAP or after DAY_NODES branch-and-bound nodes (a work limit, so
+    the result does not depend on the machine's load); either way the values are checked
+    against every row before they count.
+    """
+    if solver != "highs":
+        return solve_with_pulp(spec, solver=solver, time_limit=time_limit, gap=DAY_MIP_GAP)
+    start = time.perf_counter()
+    a = spec.arrays()
+    model = _highs_model(
+        a,
+        np.array(spec.row_sense),
+        np.array(spec.row_rhs, dtype=float),
+        np.arange(spec.n_cols),
+        np.arange(len(spec.row_names)),
+        a["cost"],
+        mip=True,
+    )
+    options = {
+        **HIGHS_DAY_OPTIONS,
+        "mip_rel_gap": DAY_MIP_GAP,
+        "mip_max_nodes": DAY_NODES,
+        "time_limit": float(max(time_limit, 0.05)),
+    }
+    for option, value in options.items():
+        model.setOptionValue(option, value)
+    model.run()
+    result = _highs_outcome(model, mip=True, started=start)
+    if result.ok and result.x is not None and not _satisfies(spec, a, result.x):
+        return SolveResult(False, "solution violates constraints", None, None, None, 0.0, "highs")
+    return result
 
 
 def _satisfies(spec: Spec, a: dict[str, np.ndarray], x: np.ndarray, tol: float = 1e-5) -> bool:
@@ -953,11 +1066,13 @@ def build_model(
             )
             names = [f"z_d{d}_{s}_{c.ids[p]}_{int(k)}" for p, k in zip(zf, zl, strict=True)]
             fix = np.array(z_fix, dtype=float)
-            lay.z[(d, s)] = spec.cols(names, fix, 1.0, item + per_half * zl, integer=integer)
+            lay.z[(d, s)] = spec.cols(
+                names, fix, 1.0, item + per_half * zl, integer=integer, block=d
+            )
             lay.z_food[(d, s)] = zf
             lay.z_level[(d, s)] = zl
             if problem.absorption:
-                lay.absorbed[(d, s)] = int(spec.cols([f"absorbed_d{d}_{s}"])[0])
+                lay.absorbed[(d, s)] = int(spec.cols([f"absorbed_d{d}_{s}"], block=d)[0])
 
     def amount(d: int, s: str, per_half: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         zf, zl = lay.z_food[(d, s)], lay.z_level[(d, s)]
@@ -993,7 +1108,9 @@ def build_model(
         spec.row(f"energy_day{d}_min", z_all, clip(kcal_all, t.kcal_min), "G", t.kcal_min)
         spec.row(f"energy_day{d}_max", z_all, kcal_all, "L", t.kcal_max)
         w_kcal = W_KCAL_PER_PCT * 100.0 / kcal_target
-        over, under = spec.cols([f"kcal_over_d{d}", f"kcal_under_d{d}"], 0.0, np.inf, w_kcal)
+        over, under = spec.cols(
+            [f"kcal_over_d{d}", f"kcal_under_d{d}"], 0.0, np.inf, w_kcal, block=d
+        )
         spec.row(
             f"energy_day{d}_deviation",
             np.concatenate([z_all, [over, under]]),
@@ -1005,7 +1122,7 @@ def build_model(
         spec.row(
             f"protein_day{d}_min", z_all, clip(protein_all, t.protein_g_min), "G", t.protein_g_min
         )
-        short = spec.cols([f"protein_short_d{d}"], 0.0, np.inf, W_PROTEIN_PER_G)[0]
+        short = spec.cols([f"protein_short_d{d}"], 0.0, np.inf, W_PROTEIN_PER_G, block=d)[0]
         goal = PROTEIN_GOAL_FACTOR * t.protein_g_min
         spec.row(
             f"protein_day{d}_goal",
@@ -1014,7 +1131,7 @@ def build_model(
             "G",
             goal,
         )
-        fibre_short = spec.cols([f"fibre_short_d{d}"], 0.0, np.inf, W_FIBRE_PER_G)[0]
+        fibre_short = spec.cols([f"fibre_short_d{d}"], 0.0, np.inf, W_FIBRE_PER_G, block=d)[0]
         goal = FIBRE_G_PER_1000_KCAL * kcal_target / 1000.0
         spec.row(
             f"fibre_day{d}_goal",
@@ -1074,7 +1191,9 @@ def _b12_rows(
     tight=True adds `b12_day{d}_{s}_split`: the curve f is concave with f(0) = 0, hence
     subadditive, so an occasion absorbs at most f(tablet) + sum over its foods of
     f(tablet + food's B12) - f(tablet); a relaxation can no longer take a sliver of a rich
-    source at the steep start of the curve. The counted floor clips each food at the target.
+    source at the steep start of the curve. Each food's term is cut at what one occasion may
+    count (the spread share, or `b12_day{d}_{s}_cap`), and the counted floor clips each food
+    at the target.
     """
     t = problem.targets
     c = problem.cands
@@ -1098,9 +1217,15 @@ def _b12_rows(
                         intercept + slope * dose,
                     )
                 if tight:
+                    # An occasion never needs to count for more than `cap`, so no food's gain
+                    # does either (one such food meets the cap alone).
+                    cap = (B12_SPREAD_SHARE if problem.spread else n_days) * target
+                    if not problem.spread:
+                        spec.row(f"b12_day{d}_{s}_cap", [a], [1.0], "L", cap)
                     gain = np.array(
                         [absorbed_ug(dose + b) - absorbed_ug(dose) for b in c.b12c[zf] * zl]
                     )
+                    gain = np.minimum(gain, max(0.0, cap - absorbed_ug(dose)))
                     spec.row(
                         f"b12_day{d}_{s}_split",
                         np.append(z, a),
@@ -1205,7 +1330,7 @@ def _weekly_rows(
     cap_distinct = profile.max_distinct_foods
     if cap_distinct is not None and len(per_food) > cap_distinct:
         foods = sorted(per_food)
-        u = spec.cols([f"used_{c.ids[p]}" for p in foods], 0.0, 1.0, 0.0, integer=integer)
+        u = spec.cols([f"used_{c.ids[p]}" for p in foods], 0.0, 1.0, 0.0, integer=integer, block=0)
         for p, col in zip(foods, u, strict=True):
             if tight:
                 for d in days:
@@ -1261,9 +1386,15 @@ def all_columns(problem: Problem, days: Iterable[int]) -> dict[tuple[int, str], 
 
 
 def weekly_lp(problem: Problem, time_limit: float) -> tuple[SolveResult, Spec, Layout]:
-    """The LP relaxation of the whole week over every candidate: a valid lower bound."""
+    """The LP relaxation of the whole week over every candidate: a valid lower bound.
+
+    The Spec keeps its integer columns marked (the LP ignores them), so `lagrangian_bound`
+    can cut it into integer day models.
+    """
     days = list(range(1, problem.n_days + 1))
-    spec, lay = build_model(problem, days, all_columns(problem, days), integer=False, coupling=True)
+    spec, lay = build_model(
+        problem, days, all_columns(problem, days), integer=True, coupling=True, tight=True
+    )
     return solve_with_highs_arrays(spec, mip=False, time_limit=time_limit), spec, lay
 
 
@@ -1429,23 +1560,9 @@ def solve_by_days(
             spec, lay = build_model(
                 problem, [d], cols, integer=True, coupling=False, state=reserved
             )
-            result = solve_with_pulp(
-                spec,
-                solver=solver,
-                time_limit=min(per_day, DAY_TIME_CAP),
-                gap=DAY_MIP_GAP,
-                name=f"day{d}",
-                highs_options=HIGHS_DAY_OPTIONS,
-            )
+            result = solve_day_model(spec, solver=solver, time_limit=min(per_day, DAY_TIME_CAP))
             if not result.ok and result.status != "infeasible" and per_day > DAY_TIME_CAP:
-                result = solve_with_pulp(
-                    spec,
-                    solver=solver,
-                    time_limit=per_day,
-                    gap=DAY_MIP_GAP,
-                    name=f"day{d}",
-                    highs_options=HIGHS_DAY_OPTIONS,
-                )
+                result = solve_day_model(spec, solver=solver, time_limit=per_day)
             if result.ok:
                 break
         if result is None or not result.ok:
@@ -1466,6 +1583,407 @@ def solve_by_days(
                 state.distinct.add(p)
     status = "optimal" if optimal_days == problem.n_days else "feasible"
     return WeekSolution(picks, objective, status, time.perf_counter() - start, optimal_days)
+
+
+# ============================================================================================
+# The week's bound (Lagrangian relaxation of the weekly rules) and the improvement pass
+# ============================================================================================
+
+
+class WeekBlocks:
+    """A weekly Spec split by column block: each day, and the week's `used` columns (block 0).
+
+    Rows whose columns all lie in one block belong to it; rows across blocks are the coupling
+    rows (uses per week, mains on consecutive days, distinct foods, a weekly B12 rule). With
+    those rows priced into the objective instead of enforced, the week falls apart into
+    independent blocks, and any valid lower bound of each block gives one for the week.
+    """
+
+    def __init__(self, spec: Spec) -> None:
+        a = spec.arrays()
+        self.a = a
+        self.sense = np.array(spec.row_sense)
+        self.rhs = np.array(spec.row_rhs, dtype=float)
+        self.by_row = _sorted_by_row(a)
+        m = len(self.rhs)
+        block = a["block"]
+        low = np.full(m, np.iinfo(np.int64).max)
+        high = np.full(m, np.iinfo(np.int64).min)
+        np.minimum.at(low, a["r"], block[a["c"]])
+        np.maximum.at(high, a["r"], block[a["c"]])
+        touched = high >= low
+        self.coupling = touched & (low != high)
+        local = touched & (low == high)
+        self.blocks = sorted(int(b) for b in np.unique(block))
+        self.cols_of = {b: np.flatnonzero(block == b) for b in self.blocks}
+        self.rows_of = {b: np.flatnonzero(local & (low == b)) for b in self.blocks}
+
+    def priced_costs(self, row_duals: np.ndarray) -> tuple[np.ndarray, float]:
+        """Costs with the coupling rows priced at `row_duals` (clipped to the signs that keep
+        the relaxation valid), and the constant term of the Lagrangian function."""
+        y = np.where(self.coupling, row_duals, 0.0)
+        y = np.where(self.sense == "L", np.minimum(y, 0.0), y)
+        y = np.where(self.sense == "G", np.maximum(y, 0.0), y)
+        r, c, v = self.a["r"], self.a["c"], self.a["v"]
+        shift = np.bincount(c, weights=y[r] * v, minlength=len(self.a["cost"]))
+        return self.a["cost"] - shift, float(y @ self.rhs)
+
+    def model(self, block: int, cost: np.ndarray, cols: np.ndarray, *, mip: bool) -> Any:
+        return _highs_model(
+            self.a,
+            self.sense,
+            self.rhs,
+            cols,
+            self.rows_of[block],
+            cost,
+            mip=mip,
+            by_row=self.by_row,
+        )
+
+
+@dataclass
+class WeekBound:
+    """A proven lower bound for the whole week (the best of the LP and Lagrangian bounds)."""
+
+    value: float
+    lp: float
+    lagrangian: float | None = None
+    day_bounds: dict[int, float] = field(default_factory=dict)  # priced day models
+    seconds: float = 0.0
+
+
+class Stopper:
+    """Lets the planning thread stop the bound's thread, even in the middle of a HiGHS run
+    (the bound proven so far stays valid)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._model: Any = None
+        self.stopped = False
+
+    def run(self, model: Any) -> bool:
+        """Run `model` unless stopped (False: not run)."""
+        model.HandleUserInterrupt = True  # measured: no slower
+        with self._lock:
+            if self.stopped:
+                return False
+            self._model = model
+        try:
+            model.run()
+        finally:
+            with self._lock:
+                self._model = None
+        return True
+
+    def stop(self) -> None:
+        with self._lock:
+            self.stopped = True
+            if self._model is not None:
+                self._model.cancelSolve()
+
+
+def lagrangian_bound(
+    spec: Spec,
+    lp: SolveResult,
+    *,
+    deadline: float,
+    stopper: Stopper | None = None,
+) -> WeekBound:
+    """A Lagrangian bound of the week, priced with the weekly LP's duals; anytime.
+
+    The coupling rows are priced at the weekly LP's duals, so the week falls apart into day
+    models and the `used` block. Each day's integer model over every candidate is bounded
+    in stages, every stage a valid bound: its LP (so the sum starts at the weekly LP bound);
+    then branch and bound over the columns with reduced cost rc <= delta, which proves
+    min(B, LP_d + smallest rc left out), since any integer day plan using a column j costs
+    at least LP_d + rc_j; then a wider window for the days where that cap was the limit.
+    `stopper` (stopped when the plan is ready) or the deadline ends the work; the bound is
+    then the best proven so far, so it can come out weaker on a busy machine.
+    """
+    start = time.perf_counter()
+    assert lp.objective is not None
+    result = WeekBound(value=lp.objective, lp=lp.objective)
+    if lp.row_duals is None or lp.status != "optimal":
+        return result
+    blocks = WeekBlocks(spec)
+    if -1 in blocks.blocks:  # a column outside every block: no decomposition
+        return result
+    cost, constant = blocks.priced_costs(lp.row_duals)
+    week_part = _block_bound(blocks, 0, cost) if 0 in blocks.blocks else 0.0
+    if week_part is None:
+        return result
+    days = [b for b in blocks.blocks if b > 0]
+    relaxed = {d: _day_relaxation(blocks, d, cost) for d in days}
+    if any(r is None for r in relaxed.values()):
+        return result
+    bounds = {d: r[0] for d, r in relaxed.items() if r is not None}
+
+    def publish() -> None:
+        total = constant + week_part + sum(bounds.values())
+        result.lagrangian = total
+        result.value = max(lp.objective or -math.inf, total)
+        result.day_bounds = dict(bounds)
+        result.seconds = time.perf_counter() - start
+
+    publish()
+    windows = {d: DAY_BOUND_RC for d in days}
+    for _ in range(1 + DAY_BOUND_RETRIES):
+        for d in days:
+            if time.perf_counter() > deadline or (stopper is not None and stopper.stopped):
+                return result
+            if windows[d] is None:
+                continue
+            relaxation = relaxed[d]
+            assert relaxation is not None
+            proven, wider = _day_branch_and_bound(
+                blocks, d, cost, relaxation, windows[d], deadline, stopper or Stopper()
+            )
+            if proven > bounds[d]:
+                bounds[d] = proven
+            windows[d] = wider
+            publish()
+    return result
+
+
+def _block_bound(blocks: WeekBlocks, b: int, cost: np.ndarray) -> float | None:
+    """The exact optimum of a small block (the week's `used` columns: pick the best ones)."""
+    h = blocks.model(b, cost, blocks.cols_of[b], mip=True)
+    h.setOptionValue("mip_rel_gap", 0.0)
+    h.setOptionValue("time_limit", DAY_BOUND_TIME_CAP)
+    h.run()
+    bound = float(h.getInfo().mip_dual_bound)
+    return bound if math.isfinite(bound) else None
+
+
+def _day_relaxation(
+    blocks: WeekBlocks, d: int, cost: np.ndarray
+) -> tuple[float, np.ndarray] | None:
+    """Day d's priced LP: a valid bound of its integer model, and the reduced costs."""
+    cols = blocks.cols_of[d]
+    model = blocks.model(d, cost, cols, mip=False)
+    model.run()
+    lp = _highs_outcome(model, mip=False, started=time.perf_counter())
+    if not lp.ok or lp.status != "optimal" or lp.duals is None or lp.objective is None:
+        return None
+    assert lp.x is not None
+    free = blocks.a["integer"][cols] & (blocks.a["lb"][cols] <= 0)
+    # Negative reduced costs on columns at 0 are round-off; they would weaken the proof.
+    slack = float(np.maximum(0.0, -lp.duals[free & (lp.x < 0.5)]).sum())
+    return lp.objective - slack, lp.duals
+
+
+def _day_branch_and_bound(
+    blocks: WeekBlocks,
+    d: int,
+    cost: np.ndarray,
+    relaxation: tuple[float, np.ndarray],
+    delta: float,
+    deadline: float,
+    stopper: Stopper,
+) -> tuple[float, float | None]:
+    """A bound of day d's priced integer model from branch and bound over the columns with
+    reduced cost <= delta (see `lagrangian_bound`), and the window to try next if the
+    left-out columns limited it (None when the bound is as good as this model can prove)."""
+    lp_value, rc = relaxation
+    cols = blocks.cols_of[d]
+    free = blocks.a["integer"][cols] & (blocks.a["lb"][cols] <= 0)
+    inside = ~free | (rc <= delta)
+    left_out = rc[~inside]
+    cap = lp_value + (float(left_out.min()) if len(left_out) else math.inf)
+    model = blocks.model(d, cost, cols[inside], mip=True)
+    options = {
+        **HIGHS_DAY_OPTIONS,
+        "mip_rel_gap": DAY_BOUND_GAP,
+        "mip_max_nodes": DAY_BOUND_NODES,
+        "time_limit": max(0.05, min(DAY_BOUND_TIME_CAP, deadline - time.perf_counter())),
+    }
+    for option, value in options.items():
+        model.setOptionValue(option, value)
+    if not stopper.run(model):
+        return lp_value, None
+    info = model.getInfo()
+    proven = float(info.mip_dual_bound)
+    if math.isnan(proven) or proven == -math.inf:  # stopped before any bound
+        proven = lp_value
+    bound = min(proven, cap)  # +inf (no plan among these columns) leaves the cap
+    if proven <= cap or not len(left_out):
+        return bound, None
+    found = float(info.objective_function_value) if info.primal_solution_status == 2 else math.inf
+    wider = found - lp_value + 1e-6 if math.isfinite(found) else 2 * delta
+    return bound, max(wider, 2 * delta)
+
+
+def improve_week(
+    problem: Problem,
+    week: WeekSolution,
+    lp: SolveResult,
+    spec: Spec,
+    lay: Layout,
+    *,
+    deadline: float,
+) -> WeekSolution:
+    """Re-plan two days at a time with every other day fixed (a large neighbourhood search).
+
+    The day-by-day pass is greedy: early days take the foods later days would have used best.
+    A pair of days re-planned together may trade foods within the weekly rules, over the
+    foods with small reduced cost in the weekly LP plus the foods they have now, starting
+    from the current plan (so it never gets worse). The pairs whose days are furthest above
+    their share of the weekly LP go first, until the pass has spent LNS_WORK simplex
+    iterations: a measure of work, not a clock, so the same profile and seed give the same
+    plan on a busy machine (the deadline is only a safety net).
+    """
+    if problem.weekly_rule or problem.n_days < 2 or lp.x is None or lp.duals is None:
+        return week
+    columns = {key: np.unique(lay.z_food[key][lp.duals[z] <= LNS_RC]) for key, z in lay.z.items()}
+    a = spec.arrays()
+    share = np.bincount(
+        np.maximum(a["block"], 0), weights=a["cost"] * lp.x, minlength=problem.n_days + 1
+    )
+    picks = {key: dict(chosen) for key, chosen in week.picks.items()}
+    value = objective_of(problem, picks)
+    days = list(range(1, problem.n_days + 1))
+    above = {d: day_objective(problem, picks, d) - share[d] for d in days}
+    pairs = sorted(
+        itertools.combinations(days, min(LNS_WINDOW, len(days))),
+        key=lambda window: (-sum(above[d] for d in window), window),
+    )
+    work = 0
+    for pair in pairs:
+        if work >= LNS_WORK or time.perf_counter() > deadline:
+            break
+        better, spent = _replan_days(problem, picks, pair, columns, deadline)
+        work += spent
+        if better is None:
+            continue
+        trial = {**picks, **better}
+        trial_value = objective_of(problem, trial)
+        if trial_value < value - 1e-9:
+            picks, value = trial, trial_value
+    if picks == week.picks:
+        return week
+    return WeekSolution(picks, value, week.status, week.seconds, week.days_optimal)
+
+
+def _replan_days(
+    problem: Problem,
+    picks: dict[tuple[int, str], dict[int, int]],
+    days: Sequence[int],
+    columns: dict[tuple[int, str], np.ndarray],
+    deadline: float,
+) -> tuple[dict[tuple[int, str], dict[int, int]] | None, int]:
+    """A better plan for `days` with every other day of `picks` fixed (or None), and the
+    simplex iterations it took (the pass's measure of work)."""
+    c = problem.cands
+    profile = problem.profile
+    caps = food_caps(problem)
+    inside = set(days)
+    uses: Counter = Counter()
+    elsewhere: set[int] = set()
+    for (d, _), chosen in picks.items():
+        if d not in inside:
+            for p in chosen:
+                uses[(problem.week_of(d), p)] += 1
+                elsewhere.add(p)
+    locked = {(m.day, m.slot, c.position[m.food_id]) for m in problem.locked}
+    cols: dict[tuple[int, str], np.ndarray] = {}
+    for d in days:
+        for slot in problem.slots:
+            key = (d, slot.name)
+            mains = slot_mains(slot)
+            banned = set()
+            if profile.no_consecutive_main:
+                for other in (d - 1, d + 1):
+                    if other not in inside:
+                        banned |= {
+                            p for p in picks.get((other, slot.name), {}) if c.roles[p] & mains
+                        }
+            pool = set(columns.get(key, np.zeros(0, np.int64)).tolist()) | set(picks[key])
+            pool |= {p for (ld, ls, p) in locked if (ld, ls) == key}
+            keep = [
+                p
+                for p in pool
+                if (d, slot.name, p) in locked
+                or (uses[(problem.week_of(d), p)] < caps[p] and p not in banned)
+            ]
+            cols[key] = np.array(sorted(keep), dtype=np.int64)
+    spec, lay = build_model(problem, list(days), cols, integer=True, coupling=False)
+    where: dict[int, dict[int, list[np.ndarray]]] = {}
+    for (d, s), z in lay.z.items():
+        for p in np.unique(lay.z_food[(d, s)]):
+            where.setdefault(int(p), {}).setdefault(d, []).append(z[lay.z_food[(d, s)] == p])
+    for p, by_day in where.items():
+        for week in sorted({problem.week_of(d) for d in by_day}):
+            in_week = [d for d in by_day if problem.week_of(d) == week]
+            room = caps[p] - uses[(week, p)]
+            if len(in_week) > room:
+                z = np.concatenate([np.concatenate(by_day[d]) for d in in_week])
+                spec.row(f"variety_{c.ids[p]}_max_per_week", z, 1.0, "L", float(room))
+    if profile.no_consecutive_main:
+        for slot in problem.slots:
+            mains = slot_mains(slot)
+            for d in days:
+                if d + 1 not in inside or not mains:
+                    continue
+                both = set(cols[(d, slot.name)].tolist()) & set(cols[(d + 1, slot.name)].tolist())
+                for p in sorted(q for q in both if c.roles[q] & mains):
+                    z = [lay.z[(e, slot.name)][lay.z_food[(e, slot.name)] == p] for e in (d, d + 1)]
+                    spec.row(
+                        f"main_{slot.name}_{c.ids[p]}_days{d}_{d + 1}",
+                        np.concatenate(z),
+                        1.0,
+                        "L",
+                        1.0,
+                    )
+    start_x: dict[int, float] = {}
+    for key, z in lay.z.items():
+        chosen = picks[key]
+        for col, p, k in zip(z, lay.z_food[key], lay.z_level[key], strict=True):
+            start_x[int(col)] = 1.0 if chosen.get(int(p)) == int(k) else 0.0
+    if profile.max_distinct_foods is not None:
+        new = sorted(p for p in where if p not in elsewhere)
+        u = spec.cols([f"used_{c.ids[p]}" for p in new], 0.0, 1.0, 0.0, integer=True)
+        for p, col in zip(new, u, strict=True):
+            for d, parts in where[p].items():
+                z = np.concatenate(parts)
+                spec.row(
+                    f"distinct_{c.ids[p]}_day{d}",
+                    np.append(z, col),
+                    np.append(np.ones(len(z)), -1.0),
+                    "L",
+                    0.0,
+                )
+            start_x[int(col)] = float(
+                any(p in picks[(d, s.name)] for d in days for s in problem.slots)
+            )
+        budget = profile.max_distinct_foods - len(elsewhere)
+        spec.row("foods_distinct_max", u, 1.0, "L", float(budget))
+    a = spec.arrays()
+    model = _highs_model(
+        a,
+        np.array(spec.row_sense),
+        np.array(spec.row_rhs, dtype=float),
+        np.arange(spec.n_cols),
+        np.arange(len(spec.row_names)),
+        a["cost"],
+        mip=True,
+    )
+    for option, value in {
+        **HIGHS_DAY_OPTIONS,
+        **LNS_OPTIONS,
+        "mip_rel_gap": LNS_GAP,
+        "mip_max_nodes": LNS_NODES,
+    }.items():
+        model.setOptionValue(option, value)
+    model.setOptionValue("time_limit", max(0.1, min(LNS_TIME_CAP, deadline - time.perf_counter())))
+    index = np.array(sorted(start_x), dtype=np.int32)
+    model.setSolution(len(index), index, np.array([start_x[i] for i in index]))
+    model.run()
+    work = int(model.getInfo().simplex_iteration_count)
+    result = _highs_outcome(model, mip=True, started=time.perf_counter())
+    if not result.ok or result.x is None or not _satisfies(spec, a, result.x):
+        return None, work
+    keys = [(d, s.name) for d in days for s in problem.slots]
+    return picks_from_solution(lay, result.x, keys), work
 
 
 # ============================================================================================
@@ -1592,20 +2110,32 @@ def make_plan(
         if not day_lp_feasible(problem):
             attempts.append(Attempt(regimen, "lp"))
             continue
-        lp, _, lay = weekly_lp(problem, time_limit=max(0.5, (deadline - time.perf_counter()) / 3))
+        lp, spec, lay = weekly_lp(
+            problem, time_limit=max(0.5, (deadline - time.perf_counter()) / 3)
+        )
         if not lp.ok:
             attempts.append(Attempt(regimen, "lp"))
             continue
         tiers = [select_columns(problem, lp, lay, k) for k in COLUMNS_PER_ROLE]
         tiers.append(all_columns(problem, range(1, problem.n_days + 1)))
-        week = solve_by_days(problem, tiers, solver=backend, deadline=deadline)
-        if isinstance(week, Attempt) and time.perf_counter() < deadline:
-            week = solve_by_days(problem, tiers, solver=backend, deadline=deadline, paced=True)
+        # The bound runs on the second core while the days are planned (HiGHS releases the
+        # GIL). The plan never depends on the bound, so the same profile and seed give the
+        # same plan; the bound stops improving when the plan is ready.
+        stopper = Stopper()
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            bound_job = pool.submit(lagrangian_bound, spec, lp, deadline=deadline, stopper=stopper)
+            week = solve_by_days(problem, tiers, solver=backend, deadline=deadline)
+            if isinstance(week, Attempt) and time.perf_counter() < deadline:
+                week = solve_by_days(problem, tiers, solver=backend, deadline=deadline, paced=True)
+            if not isinstance(week, Attempt) and backend == "highs":
+                week = improve_week(problem, week, lp, spec, lay, deadline=deadline)
+            stopper.stop()
+            bound = bound_job.result()
         if isinstance(week, Attempt):
             attempts.append(week)
             continue
         plan = assemble_plan(
-            problem, week, lp_bound=lp.objective, solver=backend, started=start, attempts=attempts
+            problem, week, bound=bound, solver=backend, started=start, attempts=attempts
         )
         report = verify_plan(plan, catalog, labels)
         if not report.ok:
@@ -1628,36 +2158,38 @@ def objective_of(problem: Problem, picks: dict[tuple[int, str], dict[int, int]])
     The same function scores the planner's week, the naive model's week and any other, so
     their objectives compare like for like (the paced retry's extra costs are not included).
     """
+    return sum(day_objective(problem, picks, d) for d in range(1, problem.n_days + 1))
+
+
+def day_objective(problem: Problem, picks: dict[tuple[int, str], dict[int, int]], d: int) -> float:
+    """Day d's part of `objective_of` (the objective is a sum over days)."""
     c = problem.cands
     t = problem.targets
     profile = problem.profile
     total = 0.0
-    for d in range(1, problem.n_days + 1):
-        kcal = protein = fibre = 0.0
-        for si, slot in enumerate(problem.slots):
-            chosen = picks.get((d, slot.name), {})
-            if not chosen:
-                continue
-            pos = np.array(sorted(chosen), dtype=np.int64)
-            level = np.array([chosen[int(p)] for p in pos], dtype=float)
-            shuffle_cost = problem.shuffle_costs(d, si, pos)
-            item = (
-                W_ITEM
-                + c.source_cost[pos]
-                + W_SHUFFLE * shuffle_cost
-                - FAVOURITE_BONUS * c.favourite[pos]
-                - PANTRY_BONUS * c.pantry[pos]
-            )
-            per_half = (
-                W_SODIUM_PER_100MG * c.sodium[pos] / 100.0 + profile.price_weight * c.price[pos]
-            )
-            total += float(item.sum() + (per_half * level).sum())
-            kcal += float((c.kcal[pos] * level).sum())
-            protein += float((c.protein[pos] * level).sum())
-            fibre += float((c.fibre[pos] * level).sum())
-        total += W_KCAL_PER_PCT * 100.0 * abs(kcal - t.kcal_per_day) / t.kcal_per_day
-        total += W_PROTEIN_PER_G * max(0.0, PROTEIN_GOAL_FACTOR * t.protein_g_min - protein)
-        total += W_FIBRE_PER_G * max(0.0, FIBRE_G_PER_1000_KCAL * t.kcal_per_day / 1000 - fibre)
+    kcal = protein = fibre = 0.0
+    for si, slot in enumerate(problem.slots):
+        chosen = picks.get((d, slot.name), {})
+        if not chosen:
+            continue
+        pos = np.array(sorted(chosen), dtype=np.int64)
+        level = np.array([chosen[int(p)] for p in pos], dtype=float)
+        shuffle_cost = problem.shuffle_costs(d, si, pos)
+        item = (
+            W_ITEM
+            + c.source_cost[pos]
+            + W_SHUFFLE * shuffle_cost
+            - FAVOURITE_BONUS * c.favourite[pos]
+            - PANTRY_BONUS * c.pantry[pos]
+        )
+        per_half = W_SODIUM_PER_100MG * c.sodium[pos] / 100.0 + profile.price_weight * c.price[pos]
+        total += float(item.sum() + (per_half * level).sum())
+        kcal += float((c.kcal[pos] * level).sum())
+        protein += float((c.protein[pos] * level).sum())
+        fibre += float((c.fibre[pos] * level).sum())
+    total += W_KCAL_PER_PCT * 100.0 * abs(kcal - t.kcal_per_day) / t.kcal_per_day
+    total += W_PROTEIN_PER_G * max(0.0, PROTEIN_GOAL_FACTOR * t.protein_g_min - protein)
+    total += W_FIBRE_PER_G * max(0.0, FIBRE_G_PER_1000_KCAL * t.kcal_per_day / 1000 - fibre)
     return total
 
 
@@ -1678,7 +2210,7 @@ def assemble_plan(
     problem: Problem,
     week: WeekSolution,
     *,
-    lp_bound: float | None,
+    bound: WeekBound | None,
     solver: str,
     started: float,
     attempts: Sequence[Attempt] = (),
@@ -1757,18 +2289,24 @@ def assemble_plan(
     seconds = time.perf_counter() - started
     objective = objective_of(problem, week.picks)
     gap = None
-    if lp_bound is not None and objective > 0:
-        gap = max(0.0, (objective - lp_bound) / objective)
+    if bound is not None and objective > 0:
+        gap = max(0.0, (objective - bound.value) / objective)
+    how = "LP relaxation of the whole week over every candidate"
+    if bound is not None and bound.lagrangian is not None and bound.lagrangian >= bound.lp:
+        how = (
+            "Lagrangian relaxation of the weekly rules at the weekly LP's prices, each day's "
+            "integer model bounded exactly over every candidate"
+        )
     solver_info = SolverInfo(
         name=solver,
         status=week.status,
         seconds=round(seconds, 3),
         objective=round(objective, 4),
-        bound=round(lp_bound, 4) if lp_bound is not None else None,
+        bound=round(bound.value, 4) if bound is not None else None,
         gap=round(gap, 4) if gap is not None else None,
         method=(
-            "one integer model per day over LP-chosen columns, weekly rules carried forward; "
-            "bound = LP relaxation of the whole week over every candidate"
+            "one integer model per day over LP-chosen columns, weekly rules carried forward, "
+            f"then pairs of days re-planned together; bound = {how}"
         ),
     )
     return Plan(
