@@ -1,9 +1,10 @@
 """The independent verifier: recompute a plan from the catalog and check every rule in pandas.
 
-It shares no code with `planner.model` on purpose (only the catalog, the diet labels and the
-Profile type): a bug in the model's formulation cannot hide here, and PuLP calling a failed or
-time-limited solve "Optimal" is caught. The CLI and the app run it before showing any plan, and
-on a plan a person edited (servings changed) it reports the shortfalls per day.
+It shares no code with `planner.model` on purpose (only the catalog, the diet labels, the
+household-portion rules and the Profile type): a bug in the model's formulation cannot hide
+here, and PuLP calling a failed or time-limited solve "Optimal" is caught. The CLI and the app
+run it before showing any plan, and on a plan a person edited (servings changed) it reports
+the shortfalls per day.
 
 Rule constants are restated here, not imported, for the same reason; tests check that the
 model's plans pass.
@@ -30,6 +31,40 @@ SPREAD_SHARE = 0.75  # no single occasion counts above 75 % of the day's absorbe
 FAT_MAX_SHARE = 0.35  # fat energy (9 kcal/g) at most 35 % of the day's energy
 ROLE_KCAL_MAX_SHARE = {"sweet": 0.10, "fat_condiment": 0.10, "beverage": 0.15}
 SUPPLEMENT_STRENGTHS = (10, 25, 50, 100, 250, 500, 1000, 2000)
+# Serving caps: one food in one meal weighs at most its diet-rules cap (label max_g_per_meal,
+# from planner/rules/serving_caps.csv), else its role's default below; gives at most
+# MAX_KCAL_FACTOR x a typical serving's energy for its role; and is at most
+# MAX_PORTIONS household portions. Locked meals are the person's choice and are exempt.
+# The same numbers as the model's MAX_GRAMS, TYPICAL_KCAL, MAX_KCAL_FACTOR and
+# MAX_HALF_PORTIONS, restated (tests/test_verify.py checks they agree).
+MAX_PORTIONS = 3.0
+DEFAULT_MAX_G = 200.0  # a role missing below
+MAX_G_BY_ROLE = {
+    "protein": 250.0,
+    "grain": 250.0,
+    "vegetable": 300.0,
+    "fruit": 300.0,
+    "dairy_alt": 500.0,
+    "beverage": 500.0,
+    "mixed_dish": 500.0,
+    "sweet": 150.0,
+    "fat_condiment": 40.0,
+    "other": 200.0,
+}
+MAX_KCAL_FACTOR = 2.5
+DEFAULT_TYPICAL_KCAL = 150.0
+TYPICAL_KCAL_BY_ROLE = {
+    "protein": 200.0,
+    "grain": 180.0,
+    "vegetable": 60.0,
+    "fruit": 90.0,
+    "dairy_alt": 130.0,
+    "beverage": 100.0,
+    "mixed_dish": 350.0,
+    "sweet": 180.0,
+    "fat_condiment": 70.0,
+    "other": 150.0,
+}
 REL_TOL = 1e-3  # relative tolerance for recomputed numbers (plans store rounded values)
 
 
@@ -114,9 +149,9 @@ def verify_plan(
     check_claims=False skips comparing the plan's stored numbers with the recomputed ones
     (for a plan whose servings a person edited); every target is still checked.
     """
-    if labels is None:
-        from planner import diets
+    from planner import diets
 
+    if labels is None:
         labels = diets.label_foods(catalog)
     report = VerificationReport()
     out = report.violations
@@ -137,6 +172,10 @@ def verify_plan(
         plan.diet, "omnivore"
     )
 
+    # Household measures (planner/rules/portions.csv) of the plan's foods only: a small frame.
+    all_portions = diets.household_portions(catalog)
+    plan_portions = all_portions[all_portions["food_id"].isin({e.food_id for e in plan.entries})]
+    locked = {(m.day, m.slot, m.food_id) for m in profile.locked}
     rows = []
     for e in plan.entries:
         where = f"day {e.day} {e.slot}: {e.food_id}"
@@ -151,9 +190,13 @@ def verify_plan(
             out.append(Violation("slot_unknown", f"{where}: slot not in {plan.slots}", e.day))
         if abs(e.servings * 2 - round(e.servings * 2)) > 1e-9:
             out.append(
-                Violation("portion_whole", f"{where}: {e.servings} is not a whole or half portion")
+                Violation(
+                    "portion_whole",
+                    f"{where}: {e.servings:g} is not a whole or half portion",
+                    e.day,
+                )
             )
-        portions = catalog.portions[catalog.portions["food_id"] == e.food_id]
+        portions = plan_portions[plan_portions["food_id"] == e.food_id]
         match = portions[
             (portions["portion"] == e.portion)
             & ((portions["grams"] - e.portion_grams).abs() <= 0.05)
@@ -164,6 +207,15 @@ def verify_plan(
                     "portion_unknown",
                     f"{where}: portion {e.portion!r} ({e.portion_grams:g} g) is not a catalog "
                     "household portion of this food",
+                    e.day,
+                )
+            )
+        elif not match["usable"].any():
+            out.append(
+                Violation(
+                    "portion_household",
+                    f"{where}: portion {e.portion!r} is not a household measure "
+                    f"({match['unusable_reason'].iat[0]})",
                     e.day,
                 )
             )
@@ -192,9 +244,14 @@ def verify_plan(
                 )
         counted = 0.0
         roles: set[str] = set()
+        max_g = max_kcal = math.inf
         if label is None:
             out.append(Violation("labels_missing", f"{where}: no diet labels for this food"))
         else:
+            role = str(label["role"])
+            rule_g = label.get("max_g_per_meal")
+            max_g = float(rule_g) if pd.notna(rule_g) else MAX_G_BY_ROLE.get(role, DEFAULT_MAX_G)
+            max_kcal = MAX_KCAL_FACTOR * TYPICAL_KCAL_BY_ROLE.get(role, DEFAULT_TYPICAL_KCAL)
             counted = float(label[counted_column]) * per if pd.notna(label[counted_column]) else 0
             roles = _split(label["roles"]) | {str(label["role"])}
             if food_rule == "vegan" and not bool(label["vegan"]):
@@ -232,6 +289,12 @@ def verify_plan(
                 "food_id": e.food_id,
                 "roles": roles,
                 "counted": counted,
+                "description": e.description,
+                "grams": grams,
+                "servings": e.servings,
+                "max_g": max_g,
+                "max_kcal": max_kcal,
+                "locked": (e.day, e.slot, e.food_id) in locked,
                 **values,
             }
         )
@@ -243,6 +306,12 @@ def verify_plan(
             "food_id",
             "roles",
             "counted",
+            "description",
+            "grams",
+            "servings",
+            "max_g",
+            "max_kcal",
+            "locked",
             "kcal",
             "protein_g",
             "sodium_mg",
@@ -251,6 +320,7 @@ def verify_plan(
         ],
     )
 
+    _check_serving_caps(entries, out)
     _check_supplements(plan, out)
     doses = Counter()
     for s in plan.supplements:
@@ -298,6 +368,59 @@ def verify_plan(
     if check_claims:
         _check_claimed_days(plan, report.days, out)
     return report
+
+
+def _check_serving_caps(entries: pd.DataFrame, out: list[Violation]) -> None:
+    """Each food's amount in one meal against its serving cap (a locked meal is exempt).
+
+    Summed per day, slot and food, so a food listed twice in a meal cannot pass in halves.
+    """
+    free = entries[~entries["locked"].astype(bool)]
+    if free.empty:
+        return
+    meals = free.groupby(["day", "slot", "food_id"], sort=True).agg(
+        description=("description", "first"),
+        grams=("grams", "sum"),
+        servings=("servings", "sum"),
+        kcal=("kcal", "sum"),
+        max_g=("max_g", "first"),
+        max_kcal=("max_kcal", "first"),
+    )
+    for (day, slot, food_id), m in meals.iterrows():
+        where = f"day {day} {slot}: {m['description']} ({food_id})"
+        if m["grams"] > m["max_g"] * (1 + 1e-6) + 0.05:
+            out.append(
+                Violation(
+                    f"serving_day{day}_{slot}_{food_id}_grams",
+                    f"{where}: {m['grams']:g} g in one meal, above its serving cap of "
+                    f"{m['max_g']:g} g per meal",
+                    int(day),
+                    float(m["grams"]),
+                    float(m["max_g"]),
+                )
+            )
+        if m["servings"] > MAX_PORTIONS + 1e-9:
+            out.append(
+                Violation(
+                    f"serving_day{day}_{slot}_{food_id}_portions",
+                    f"{where}: {m['servings']:g} household portions in one meal, at most "
+                    f"{MAX_PORTIONS:g} allowed",
+                    int(day),
+                    float(m["servings"]),
+                    MAX_PORTIONS,
+                )
+            )
+        if m["kcal"] > m["max_kcal"] * (1 + 1e-6):
+            out.append(
+                Violation(
+                    f"serving_day{day}_{slot}_{food_id}_kcal",
+                    f"{where}: {m['kcal']:.0f} kcal in one meal, above its cap of "
+                    f"{m['max_kcal']:.0f} kcal ({MAX_KCAL_FACTOR:g} x a typical serving)",
+                    int(day),
+                    float(m["kcal"]),
+                    float(m["max_kcal"]),
+                )
+            )
 
 
 def _check_supplements(plan: Plan, out: list[Violation]) -> None:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import math
+
+import pandas as pd
 import pytest
 
 from planner import diets
 from planner.model import make_plan
 from planner.plan import Plan, SupplementDose
-from planner.profile import Profile
-from planner.verify import absorbed_from_dose, verify_plan
+from planner.profile import DIET_NAMES, Profile
+from planner.verify import MAX_G_BY_ROLE, MAX_PORTIONS, absorbed_from_dose, verify_plan
 
 
 @pytest.fixture(scope="module")
@@ -146,3 +149,131 @@ def test_verifier_does_not_import_the_model():
         a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names
     }
     assert not {m for m in imported if m and m.startswith(("planner.model", "planner.diagnose"))}
+
+
+# ---------------------------------------------------------------------------------------------
+# Serving caps and household portions
+
+
+def serving_violations(report) -> list:
+    return [v for v in report.violations if v.name.startswith(("serving_", "portion_"))]
+
+
+def at_servings(plan: Plan, index: int, servings: float) -> Plan:
+    """The plan with entry `index` eaten in `servings` portions (grams follow, as in the app)."""
+    entry = plan.entries[index]
+    return edited(plan, index, servings=servings, grams=round(servings * entry.portion_grams, 1))
+
+
+def test_amount_above_the_diet_rules_cap_is_reported(catalog, labels, omnivore_plan):
+    # An entry whose cap comes from planner/rules/serving_caps.csv (label max_g_per_meal).
+    index, entry = next(
+        (i, e)
+        for i, e in enumerate(omnivore_plan.entries)
+        if pd.notna(labels.at[e.food_id, "max_g_per_meal"])
+    )
+    cap = float(labels.at[entry.food_id, "max_g_per_meal"])
+    servings = math.floor(cap / entry.portion_grams * 2 + 1) / 2  # the next half portion above
+    bad = at_servings(omnivore_plan, index, servings)
+    report = verify_plan(bad, catalog, labels, check_claims=False)
+    [violation] = [v for v in report.violations if v.name.endswith("_grams")]
+    assert violation.name == f"serving_day{entry.day}_{entry.slot}_{entry.food_id}_grams"
+    assert violation.limit == pytest.approx(cap)
+    assert violation.day == entry.day
+    assert f"above its serving cap of {cap:g} g per meal" in violation.message
+    assert entry.description in violation.message
+    assert f"{bad.entries[index].grams:g} g in one meal" in violation.message
+
+
+def test_amount_above_the_role_default_cap_is_reported(catalog, labels, omnivore_plan):
+    # No rules row: the role's default (e.g. 250 g of a protein food) is the cap.
+    index, entry = next(
+        (i, e)
+        for i, e in enumerate(omnivore_plan.entries)
+        if pd.isna(labels.at[e.food_id, "max_g_per_meal"])
+        and 10 * e.portion_grams > MAX_G_BY_ROLE[labels.at[e.food_id, "role"]]
+    )
+    bad = at_servings(omnivore_plan, index, 10)
+    found = {v.name for v in serving_violations(verify_plan(bad, catalog, labels))}
+    key = f"serving_day{entry.day}_{entry.slot}_{entry.food_id}"
+    assert {f"{key}_grams", f"{key}_portions"} <= found  # 10 portions: also more than 3
+
+
+def _cap(labels, food_id: str) -> float:
+    rule = labels.at[food_id, "max_g_per_meal"]
+    return float(rule) if pd.notna(rule) else MAX_G_BY_ROLE[labels.at[food_id, "role"]]
+
+
+def test_a_food_listed_twice_in_a_meal_counts_as_one_amount(catalog, labels, omnivore_plan):
+    entry = max(omnivore_plan.entries, key=lambda e: e.grams / _cap(labels, e.food_id))
+    assert 2 * entry.grams > _cap(labels, entry.food_id)  # the planner fills caps this far
+    plan = omnivore_plan.model_copy(deep=True)
+    plan.entries.append(entry.model_copy())
+    report = verify_plan(plan, catalog, labels, check_claims=False)
+    assert f"serving_day{entry.day}_{entry.slot}_{entry.food_id}_grams" in names(report)
+
+
+def test_locked_meals_keep_their_amount(catalog, labels, omnivore_plan):
+    """A locked meal is the person's choice: its amount is not held to the cap."""
+    index, entry = next(
+        (i, e)
+        for i, e in enumerate(omnivore_plan.entries)
+        if pd.notna(labels.at[e.food_id, "max_g_per_meal"])
+    )
+    bad = at_servings(omnivore_plan, index, 10)
+    lock = {"day": entry.day, "slot": entry.slot, "food_id": entry.food_id, "servings": 10}
+    bad.profile = {**bad.profile, "locked": [lock]}
+    report = verify_plan(bad, catalog, labels, check_claims=False)
+    assert not serving_violations(report)
+
+
+def test_portion_that_is_not_a_household_measure_is_reported(catalog, labels, omnivore_plan):
+    portions = diets.household_portions(catalog)
+    odd = portions[~portions["usable"] & portions["grams"].gt(0)]
+    index, entry = next(
+        (i, e) for i, e in enumerate(omnivore_plan.entries) if (odd["food_id"] == e.food_id).any()
+    )
+    row = odd[odd["food_id"] == entry.food_id].iloc[0]
+    bad = edited(
+        omnivore_plan,
+        index,
+        portion=row["portion"],
+        portion_grams=float(row["grams"]),
+        grams=entry.servings * float(row["grams"]),
+    )
+    [violation] = [
+        v for v in verify_plan(bad, catalog, labels).violations if v.name == "portion_household"
+    ]
+    assert f"portion {row['portion']!r} is not a household measure" in violation.message
+    assert str(row["unusable_reason"]) in violation.message
+
+
+@pytest.fixture(scope="module")
+def preset_plans(catalog, labels) -> dict[str, Plan]:
+    return {
+        diet: make_plan(Profile(diet=diet, days=3, seed=11), catalog, labels=labels)
+        for diet in DIET_NAMES
+    }
+
+
+@pytest.mark.parametrize("diet", DIET_NAMES)
+def test_plans_of_every_preset_keep_the_serving_caps(catalog, labels, preset_plans, diet):
+    plan = preset_plans[diet]
+    report = verify_plan(plan, catalog, labels)
+    assert report.ok, report.summary()
+    usable = diets.household_portions(catalog)
+    usable = usable[usable["usable"]]
+    for e in plan.entries:
+        assert e.servings <= MAX_PORTIONS
+        assert e.grams <= _cap(labels, e.food_id) + 0.05, (e.food_id, e.grams)
+        assert ((usable["food_id"] == e.food_id) & (usable["portion"] == e.portion)).any()
+
+
+def test_restated_serving_caps_match_the_model():
+    """The verifier restates the model's caps rather than importing them; they must agree."""
+    from planner import model, verify
+
+    assert verify.MAX_G_BY_ROLE == model.MAX_GRAMS
+    assert verify.TYPICAL_KCAL_BY_ROLE == model.TYPICAL_KCAL
+    assert verify.MAX_KCAL_FACTOR == model.MAX_KCAL_FACTOR
+    assert verify.MAX_PORTIONS * 2 == model.MAX_HALF_PORTIONS
