@@ -388,39 +388,43 @@ def _check_serving_caps(entries: pd.DataFrame, out: list[Violation]) -> None:
     )
     for (day, slot, food_id), m in meals.iterrows():
         where = f"day {day} {slot}: {m['description']} ({food_id})"
-        if m["grams"] > m["max_g"] * (1 + 1e-6) + 0.05:
-            out.append(
-                Violation(
-                    f"serving_day{day}_{slot}_{food_id}_grams",
-                    f"{where}: {m['grams']:g} g in one meal, above its serving cap of "
-                    f"{m['max_g']:g} g per meal",
-                    int(day),
-                    float(m["grams"]),
-                    float(m["max_g"]),
+        # (what, amount, cap, slack for rounding, message)
+        caps = (
+            (
+                "grams",
+                m["grams"],
+                m["max_g"],
+                m["max_g"] * 1e-6 + 0.05,
+                f"{m['grams']:g} g in one meal, above its serving cap of {m['max_g']:g} g per meal",
+            ),
+            (
+                "portions",
+                m["servings"],
+                MAX_PORTIONS,
+                1e-9,
+                f"{m['servings']:g} household portions in one meal, at most {MAX_PORTIONS:g} "
+                "allowed",
+            ),
+            (
+                "kcal",
+                m["kcal"],
+                m["max_kcal"],
+                m["max_kcal"] * 1e-6,
+                f"{m['kcal']:.0f} kcal in one meal, above its cap of {m['max_kcal']:.0f} kcal "
+                f"({MAX_KCAL_FACTOR:g} x a typical serving)",
+            ),
+        )
+        for what, amount, cap, slack, message in caps:
+            if amount > cap + slack:
+                out.append(
+                    Violation(
+                        f"serving_day{day}_{slot}_{food_id}_{what}",
+                        f"{where}: {message}",
+                        int(day),
+                        float(amount),
+                        float(cap),
+                    )
                 )
-            )
-        if m["servings"] > MAX_PORTIONS + 1e-9:
-            out.append(
-                Violation(
-                    f"serving_day{day}_{slot}_{food_id}_portions",
-                    f"{where}: {m['servings']:g} household portions in one meal, at most "
-                    f"{MAX_PORTIONS:g} allowed",
-                    int(day),
-                    float(m["servings"]),
-                    MAX_PORTIONS,
-                )
-            )
-        if m["kcal"] > m["max_kcal"] * (1 + 1e-6):
-            out.append(
-                Violation(
-                    f"serving_day{day}_{slot}_{food_id}_kcal",
-                    f"{where}: {m['kcal']:.0f} kcal in one meal, above its cap of "
-                    f"{m['max_kcal']:.0f} kcal ({MAX_KCAL_FACTOR:g} x a typical serving)",
-                    int(day),
-                    float(m["kcal"]),
-                    float(m["max_kcal"]),
-                )
-            )
 
 
 def _check_supplements(plan: Plan, out: list[Violation]) -> None:
