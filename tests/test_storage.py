@@ -397,6 +397,44 @@ def test_prices_and_pantry(store):
         mine.pantry.delete("sr:01077")
 
 
+@pytest.mark.parametrize(
+    ("repository", "missing"),
+    [
+        ("custom_foods", "no custom food"),
+        ("prices", "no price for"),
+        ("pantry", "no pantry item"),
+    ],
+)
+def test_food_keyed_repositories_share_owner_scoping(store, repository, missing):
+    """Custom foods, prices and pantry: get, delete and list see only the owner's rows."""
+
+    def add(owner_store: Any, food_id: str) -> None:
+        if repository == "custom_foods":
+            owner_store.custom_foods.add({"food_id": food_id, "description": "oat drink"})
+        elif repository == "prices":
+            owner_store.prices.set(food_id, per_100g=0.3)
+        else:
+            owner_store.pantry.set(food_id, 100)
+
+    mine = getattr(store.for_owner("me"), repository)
+    theirs = getattr(store.for_owner("them"), repository)
+    add(store.for_owner("me"), "fdc:2")
+    add(store.for_owner("me"), "fdc:1")
+    add(store.for_owner("them"), "fdc:3")
+    assert [r.food_id for r in mine.list()] == ["fdc:1", "fdc:2"]  # sorted by food id
+    assert mine.get(" fdc:1 ").food_id == "fdc:1"  # ids are checked and stripped
+    for call in (mine.get, mine.delete):
+        with pytest.raises(InputError, match=f"^{missing} 'fdc:3'$"):
+            call("fdc:3")  # another owner's row looks like no row
+    assert [r.food_id for r in theirs.list()] == ["fdc:3"]
+    mine.delete("fdc:1")
+    with pytest.raises(InputError, match=f"^{missing} 'fdc:1'$"):
+        mine.delete("fdc:1")
+    with pytest.raises(InputError, match="food id is empty"):
+        mine.get("  ")
+    assert [r.food_id for r in mine.list()] == ["fdc:2"]
+
+
 # --- where the database is, and who owns what ---------------------------------------------------
 
 

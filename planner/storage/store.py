@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, Generic, TypeVar
 
 import pandas as pd
 from pydantic_core import PydanticSerializationError
@@ -51,6 +51,8 @@ PLAN_JSON_MAX = 5_000_000  # characters; a 14-day plan is a few hundred kB at mo
 BUSY_TIMEOUT_S = 30.0
 SQLITE_HEADER = b"SQLite format 3\x00"
 _PG_INIT_LOCK = 0x6231_3270_6C61_6E  # any fixed number: serialises schema setup across processes
+
+R = TypeVar("R")  # the record a repository returns
 
 _CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 _NUL = "\x00"
@@ -568,6 +570,58 @@ class _Repository:
         conn.execute(statement.on_conflict_do_update(index_elements=list(key), set_=values))
 
 
+class _FoodKeyed(_Repository, Generic[R]):
+    """A repository of one row per owner and food id (custom foods, prices, pantry).
+
+    get, delete, list and the lookups are written once here, so every such table filters by
+    owner the same way. Subclasses name the table, the record built from a row and what a
+    missing row is called ("no price for 'x'").
+    """
+
+    _table: ClassVar[Any]
+    _missing: ClassVar[str]  # message prefix before the food id's repr
+
+    @staticmethod
+    def _record(row: Any) -> R:
+        raise NotImplementedError
+
+    def _key(self, food_id: str) -> dict[str, str]:
+        return {"owner": self._owner, "food_id": food_id}
+
+    def _where(self, food_id: str) -> Any:
+        return (self._table.c.owner == self._owner) & (self._table.c.food_id == food_id)
+
+    def get(self, food_id: str) -> R:
+        food_id = _food_id(food_id)
+        with self._read() as conn:
+            return self._get(conn, food_id)
+
+    def delete(self, food_id: str) -> None:
+        food_id = _food_id(food_id)
+        with self._write() as conn:
+            gone = conn.execute(delete(self._table).where(self._where(food_id)))
+            if gone.rowcount != 1:
+                raise InputError(f"{self._missing} {food_id!r}")
+
+    def list(self) -> list[R]:
+        with self._read() as conn:
+            rows = conn.execute(
+                select(self._table)
+                .where(self._table.c.owner == self._owner)
+                .order_by(self._table.c.food_id)
+            ).all()
+        return [self._record(r) for r in rows]
+
+    def _find(self, conn: Connection, food_id: str) -> Any:
+        return conn.execute(select(self._table).where(self._where(food_id))).first()
+
+    def _get(self, conn: Connection, food_id: str) -> R:
+        row = self._find(conn, food_id)
+        if row is None:
+            raise InputError(f"{self._missing} {food_id!r}")
+        return self._record(row)
+
+
 # --------------------------------------------------------------------------------------------
 # Clients
 # --------------------------------------------------------------------------------------------
@@ -1049,8 +1103,12 @@ def _custom_food_of(row: Any) -> CustomFood:
     )
 
 
-class CustomFoods(_Repository):
+class CustomFoods(_FoodKeyed[CustomFood]):
     """Foods from labels or the FDC API, kept per owner beside the bundled catalog."""
+
+    _table = custom_foods
+    _missing = "no custom food"
+    _record = staticmethod(_custom_food_of)
 
     def add(
         self,
@@ -1067,7 +1125,7 @@ class CustomFoods(_Repository):
             "portions_json": _to_json(_custom_portions(food_id, portions), "portions"),
             "updated_at": utcnow(),
         }
-        key = {"owner": self._owner, "food_id": food_id}
+        key = self._key(food_id)
         try:
             with self._write() as conn:
                 if replace:
@@ -1087,22 +1145,6 @@ class CustomFoods(_Repository):
         except IntegrityError as err:
             raise InputError(f"custom food {food_id!r} already exists") from err
 
-    def get(self, food_id: str) -> CustomFood:
-        food_id = _food_id(food_id)
-        with self._read() as conn:
-            return self._get(conn, food_id)
-
-    def delete(self, food_id: str) -> None:
-        food_id = _food_id(food_id)
-        with self._write() as conn:
-            gone = conn.execute(
-                delete(custom_foods).where(
-                    custom_foods.c.owner == self._owner, custom_foods.c.food_id == food_id
-                )
-            )
-            if gone.rowcount != 1:
-                raise InputError(f"no custom food {food_id!r}")
-
     def frames(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """(foods, portions) in the catalog schema, ready for `Catalog.with_foods`."""
         from planner.ingest.common import finish_foods, finish_portions
@@ -1113,28 +1155,6 @@ class CustomFoods(_Repository):
             [p for f in foods for p in f.portions], columns=["food_id", "seq", "portion", "grams"]
         )
         return finish_foods(food_frame), finish_portions(portion_frame)
-
-    def list(self) -> list[CustomFood]:
-        with self._read() as conn:
-            rows = conn.execute(
-                select(custom_foods)
-                .where(custom_foods.c.owner == self._owner)
-                .order_by(custom_foods.c.food_id)
-            ).all()
-        return [_custom_food_of(r) for r in rows]
-
-    def _find(self, conn: Connection, food_id: str) -> Any:
-        return conn.execute(
-            select(custom_foods).where(
-                custom_foods.c.owner == self._owner, custom_foods.c.food_id == food_id
-            )
-        ).first()
-
-    def _get(self, conn: Connection, food_id: str) -> CustomFood:
-        row = self._find(conn, food_id)
-        if row is None:
-            raise InputError(f"no custom food {food_id!r}")
-        return _custom_food_of(row)
 
 
 def _price_of(row: Any) -> Price:
@@ -1148,8 +1168,12 @@ def _price_of(row: Any) -> Price:
     )
 
 
-class Prices(_Repository):
+class Prices(_FoodKeyed[Price]):
     """What a food costs the owner: per 100 g, or per package of known weight."""
+
+    _table = prices
+    _missing = "no price for"
+    _record = staticmethod(_price_of)
 
     def set(
         self,
@@ -1186,86 +1210,27 @@ class Prices(_Repository):
             "updated_at": utcnow(),
         }
         with self._write() as conn:
-            self._upsert(conn, prices, {"owner": self._owner, "food_id": food_id}, values)
+            self._upsert(conn, prices, self._key(food_id), values)
             return self._get(conn, food_id)
-
-    def get(self, food_id: str) -> Price:
-        food_id = _food_id(food_id)
-        with self._read() as conn:
-            return self._get(conn, food_id)
-
-    def delete(self, food_id: str) -> None:
-        food_id = _food_id(food_id)
-        with self._write() as conn:
-            gone = conn.execute(
-                delete(prices).where(prices.c.owner == self._owner, prices.c.food_id == food_id)
-            )
-            if gone.rowcount != 1:
-                raise InputError(f"no price for {food_id!r}")
-
-    def list(self) -> list[Price]:
-        with self._read() as conn:
-            rows = conn.execute(
-                select(prices).where(prices.c.owner == self._owner).order_by(prices.c.food_id)
-            ).all()
-        return [_price_of(r) for r in rows]
-
-    def _get(self, conn: Connection, food_id: str) -> Price:
-        row = conn.execute(
-            select(prices).where(prices.c.owner == self._owner, prices.c.food_id == food_id)
-        ).first()
-        if row is None:
-            raise InputError(f"no price for {food_id!r}")
-        return _price_of(row)
 
 
 def _pantry_of(row: Any) -> PantryItem:
     return PantryItem(food_id=row.food_id, grams=row.grams, updated=_aware(row.updated_at))
 
 
-class Pantry(_Repository):
+class Pantry(_FoodKeyed[PantryItem]):
     """Food the owner already has, in grams (shopping lists subtract it)."""
+
+    _table = pantry
+    _missing = "no pantry item"
+    _record = staticmethod(_pantry_of)
 
     def set(self, food_id: str, grams: float) -> PantryItem:
         food_id = _food_id(food_id)
         grams = _number(grams, "pantry grams", positive=True)
         with self._write() as conn:
-            self._upsert(
-                conn,
-                pantry,
-                {"owner": self._owner, "food_id": food_id},
-                {"grams": grams, "updated_at": utcnow()},
-            )
+            self._upsert(conn, pantry, self._key(food_id), {"grams": grams, "updated_at": utcnow()})
             return self._get(conn, food_id)
-
-    def get(self, food_id: str) -> PantryItem:
-        food_id = _food_id(food_id)
-        with self._read() as conn:
-            return self._get(conn, food_id)
-
-    def delete(self, food_id: str) -> None:
-        food_id = _food_id(food_id)
-        with self._write() as conn:
-            gone = conn.execute(
-                delete(pantry).where(pantry.c.owner == self._owner, pantry.c.food_id == food_id)
-            )
-            if gone.rowcount != 1:
-                raise InputError(f"no pantry item {food_id!r}")
-
-    def list(self) -> list[PantryItem]:
-        with self._read() as conn:
-            rows = conn.execute(
-                select(pantry).where(pantry.c.owner == self._owner).order_by(pantry.c.food_id)
-            ).all()
-        return [_pantry_of(r) for r in rows]
-
-    def _get(self, conn: Connection, food_id: str) -> PantryItem:
-        row = conn.execute(
-            select(pantry).where(pantry.c.owner == self._owner, pantry.c.food_id == food_id)
-        ).first()
-        if row is None:
-            raise InputError(f"no pantry item {food_id!r}")
-        return _pantry_of(row)
 
 
 # --------------------------------------------------------------------------------------------
