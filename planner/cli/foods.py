@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from planner.catalog import NUTRIENT_COLUMNS, SOURCES, fdc_url, load_catalog
+from planner.cli.args import positive_int
 from planner.cli.output import render, render_table, to_jsonable
 from planner.diets import DIETS, allowed, explain, label_foods
 from planner.errors import InputError
@@ -26,16 +27,6 @@ DIET_COLUMNS = [
     "plannable",
     "exclusion_reason",
 ]
-
-
-def positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {value}")
-    return value
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -9,10 +9,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from planner.catalog import load_catalog
+from planner.cli.args import iso_date, positive_int
 from planner.errors import InputError
 from planner.exports import (
     PLAN_FORMATS,
@@ -26,23 +27,6 @@ from planner.plan import Plan
 from planner.shopping import build_shopping_list, parse_days, read_packages, read_pantry
 
 BINARY_FORMATS = ("pdf",)
-
-
-def iso_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date like 2026-01-05, got {text!r}") from None
-
-
-def positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {value}")
-    return value
 
 
 def register(sub: argparse._SubParsersAction) -> None:
