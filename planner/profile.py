@@ -11,10 +11,12 @@ from __future__ import annotations
 import csv
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from planner.diets.rules import ROLES as ROLES
+from planner.diets.rules import SLOTS, CatalogSlot, Role
 from planner.errors import InputError
 from planner.plan import Targets
 
@@ -35,25 +37,11 @@ LifeStage = Literal[
     "pregnancy",
     "lactation",
 ]
-Role = Literal[
-    "protein",
-    "grain",
-    "vegetable",
-    "fruit",
-    "dairy_alt",
-    "beverage",
-    "mixed_dish",
-    "sweet",
-    "fat_condiment",
-    "other",
-]
-CatalogSlot = Literal["breakfast", "lunch", "dinner", "snack", "drink"]
 Activity = Literal["sedentary", "light", "moderate", "active", "very-active"]
 SupplementMode = Literal["none", "daily", "weekly", "auto"]
 
-DIET_NAMES: tuple[str, ...] = ("omnivore", "vegetarian", "vegan", "fortified-only")
-LIFE_STAGES: tuple[str, ...] = LifeStage.__args__  # type: ignore[attr-defined]
-ROLES: tuple[str, ...] = Role.__args__  # type: ignore[attr-defined]
+DIET_NAMES: tuple[str, ...] = get_args(DietName)
+LIFE_STAGES: tuple[str, ...] = get_args(LifeStage)
 INFANT_STAGES = ("infant-0-6m", "infant-7-12m")
 
 # Diet presets: (food rule, B12 counting rule). planner.diets.DIETS holds the same split.
@@ -119,10 +107,10 @@ class MealSlot(_Strict):
             raise ValueError(f"slot {self.name!r}: an empty role group in 'requires'")
         if self.foods_from is None:
             base = self.name.rstrip("0123456789_")
-            if base not in CatalogSlot.__args__:  # type: ignore[attr-defined]
+            if base not in SLOTS:
                 raise ValueError(
                     f"slot {self.name!r}: say which foods fit it with foods_from "
-                    "(breakfast, lunch, dinner, snack or drink)"
+                    f"({', '.join(SLOTS[:-1])} or {SLOTS[-1]})"
                 )
             self.foods_from = base  # type: ignore[assignment]
         return self

@@ -166,6 +166,26 @@ def test_custom_slot_needs_to_say_which_foods_fit():
     assert second.slots[0].foods_from == "snack"
 
 
+def test_roles_and_slots_come_from_the_diet_rules():
+    """One list of roles and meal slots: the rule tables' (planner.diets.rules)."""
+    from planner import profile
+    from planner.diets import rules
+
+    assert profile.Role is rules.Role and profile.CatalogSlot is rules.CatalogSlot
+    assert profile.ROLES is rules.ROLES
+    for slot in rules.SLOTS:  # every catalog slot names a slot's foods, also as "<slot>2"
+        made = {"name": f"{slot}2", "kcal_share_min": 0, "kcal_share_max": 1}
+        assert parse_profile({"slots": [made]}).slots[0].foods_from == slot
+    for role in rules.ROLES:
+        made = {"name": "lunch", "kcal_share_min": 0, "kcal_share_max": 1, "requires": [[role]]}
+        assert parse_profile({"slots": [made]}).slots[0].requires == [[role]]
+    made = {"name": "lunch", "kcal_share_min": 0, "kcal_share_max": 1, "requires": [["pie"]]}
+    with pytest.raises(InputError, match="'fat_condiment' or 'other'"):
+        parse_profile({"slots": [made]})
+    with pytest.raises(InputError, match=r"\(breakfast, lunch, dinner, snack or drink\)"):
+        parse_profile({"slots": [{"name": "brunch", "kcal_share_min": 0, "kcal_share_max": 1}]})
+
+
 def test_profile_round_trips_through_a_dict():
     profile = Profile(diet="vegan", days=3, seed=7, exclude_foods=["fndds:11111000"])
     assert parse_profile(profile.model_dump(mode="json")) == profile

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal, get_args
 
 from planner.errors import DataError
 
@@ -19,7 +20,9 @@ RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 
 FLAGS = ("meat", "poultry", "fish", "dairy", "egg", "honey", "byproduct")
 NON_VEGETARIAN_FLAGS = ("meat", "poultry", "fish", "byproduct")
-ROLES = (
+# The roles a food plays in a meal and the catalog's meal slots, listed once: the rule tables
+# are checked against them and planner.profile types a profile's meal slots with them.
+Role = Literal[
     "protein",
     "grain",
     "vegetable",
@@ -30,8 +33,10 @@ ROLES = (
     "sweet",
     "fat_condiment",
     "other",
-)
-SLOTS = ("breakfast", "lunch", "dinner", "snack", "drink")
+]
+CatalogSlot = Literal["breakfast", "lunch", "dinner", "snack", "drink"]
+ROLES: tuple[str, ...] = get_args(Role)
+SLOTS: tuple[str, ...] = get_args(CatalogSlot)
 TERM_KINDS = (
     "neutral",
     "meatless",
