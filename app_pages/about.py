@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import SUGGESTED_DIET_KEY
+from app_pages.light import SUGGESTED_DIET_KEY
 from planner.risk import (
     DISCLAIMER,
     LIMITS,

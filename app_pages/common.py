@@ -1,19 +1,27 @@
 """What every page shares: the cached catalog, the session's custom foods, error display.
 
 Only glue lives here (Streamlit caching and session state); rules and numbers come from the
-planner package.
+planner package. This module imports pandas and the planner package; the first page avoids it
+(see app_pages/light.py, which holds the session keys).
 """
 
 from __future__ import annotations
 
 import os
-import threading
 from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from app_pages.light import (
+    CUSTOM_FOODS_KEY,
+    CUSTOM_LABELS_KEY,
+    MERGED_CATALOG_KEY,
+    OPENED_KEY,
+    PLAN_KEY,
+    PROFILE_KEY,
+)
 from planner import diets
 from planner.catalog import Catalog, load_catalog
 from planner.errors import PlannerError
@@ -21,36 +29,6 @@ from planner.plan import Plan
 
 if TYPE_CHECKING:
     from planner.storage import OwnerStore, Store
-
-CUSTOM_FOODS_KEY = "custom_foods"  # {"foods", "portions": DataFrame, "ingredients": dict}
-UNEXPECTED_ERROR = (
-    "Something went wrong on this page; it is a bug in b12-planner, not something you did. "
-    "The details are in the server log. Reload the page to start again."
-)
-SUGGESTED_DIET_KEY = "suggested_diet"  # set by the About page's risk check
-PLAN_KEY = "plan"  # the current planner.plan.Plan of this session
-CUSTOM_LABELS_KEY = "custom_food_labels"  # (fingerprint, labels of the custom foods)
-MERGED_CATALOG_KEY = "merged_catalog"  # (fingerprint, Catalog with the custom foods)
-
-
-def warm_up() -> None:
-    """Load the catalog and its diet labels in the background, once per server process.
-
-    The first page does not need them, so it opens at once; by the time someone presses
-    Generate or opens Foods, the library's own caches (load_catalog, label_foods) are filled.
-    """
-    global _WARMING
-    with _WARM_LOCK:
-        if _WARMING:
-            return
-        _WARMING = True
-    threading.Thread(
-        target=lambda: diets.label_foods(load_catalog()), name="b12-warm-up", daemon=True
-    ).start()
-
-
-_WARM_LOCK = threading.Lock()
-_WARMING = False
 
 
 @st.cache_resource(show_spinner="Loading the food catalog…")
@@ -181,8 +159,6 @@ def plannable_choices(catalog: Catalog, keep: list[str]) -> dict[str, str]:
 
 # --- saved plans (planner.storage) ------------------------------------------------------------
 
-OPENED_KEY = "opened_plan"  # {"plan_id", "version", "client_id", "label"} of an opened saved plan
-
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def open_store(url: str) -> Store:
@@ -234,7 +210,7 @@ def open_saved_plan(plan: Plan, *, plan_id: int, version: int, client_id: int, l
             {f["food_id"]: f["ingredients"] for f in plan.custom_foods if f.get("ingredients")},
         )
     st.session_state[PLAN_KEY] = plan
-    st.session_state.pop("plan_profile", None)  # the Plan page reads the plan's own profile
+    st.session_state.pop(PROFILE_KEY, None)  # the Plan page reads the plan's own profile
     st.session_state[OPENED_KEY] = {
         "plan_id": plan_id,
         "version": version,

@@ -1,860 +1,49 @@
 """Plan: a profile form, the week as a grid, where the B12 comes from, and re-planning.
 
-The page turns widgets into a planner.profile.Profile, calls planner.model.make_plan, and shows
-the Plan that planner.verify checked. Re-planning is the same call with a changed profile:
-locked meals, an excluded food (swap) or another seed (shuffle).
+This page is the app's first page, so it draws its form without the planner package (whose
+import loads numpy, pandas, pyarrow and pydantic): the choices come from app_pages/light.py.
+Planning and showing a plan live in app_pages/plan_view.py, imported when the page needs them.
 """
 
 from __future__ import annotations
 
-import re
-import time
-from typing import TYPE_CHECKING
-
-import pandas as pd
 import streamlit as st
 
-from app_pages.common import (
-    OPENED_KEY,
-    PLAN_KEY,
-    SUGGESTED_DIET_KEY,
-    active_catalog,
-    custom_foods,
-    custom_ingredients,
-    diet_labels,
-    owner_store,
-    plannable_choices,
-    show_planner_error,
-)
-from planner import exports
-from planner.app_support import attach_custom_foods, edit_servings
-from planner.errors import InputError, NoPlanError, PlannerError
-from planner.plan import Plan
-from planner.profile import (
-    ACTIVITY_FACTORS,
+from app_pages.light import (
+    ACTIVITIES,
+    DEFAULT_SETTINGS,
+    DIET_HELP,
     DIET_NAMES,
+    ERROR_KEY,
     LIFE_STAGES,
+    PLAN_KEY,
+    PROFILE_KEY,
+    RUN_KEY,
+    SETTINGS_KEY,
+    SLOT_CHOICES,
+    SLOT_NAMES,
+    STAGE_LABELS,
+    SUGGESTED_DIET_KEY,
     SUPPLEMENT_STRENGTHS_UG,
-    LockedMeal,
-    Profile,
-    default_slots,
-    parse_profile,
-    stage_label,
-)
-from planner.verify import VerificationReport, verify_plan
-
-if TYPE_CHECKING:
-    import altair as alt
-
-SETTINGS_KEY = "profile_settings"  # what the form last submitted (survives page changes)
-PROFILE_KEY = "plan_profile"  # the Profile the current plan was made from
-RUN_KEY = "plan_run"  # {"seconds": wall time of the last planning call}
-ERROR_KEY = "plan_error"  # [(form section, message)] of the last failed attempt
-TIME_LIMIT_KEY = "solver_time_limit"  # seconds; tests lower it
-EDITOR_VERSION_KEY = "servings_editor_version"  # a new editor widget for every new plan
-LOCKS_KEY = "locked_meals"
-EDIT_ERROR_KEY = "servings_edit_error"
-SAVED_MESSAGE_KEY = "save_message"
-DEFAULT_TIME_LIMIT_S = 20.0
-
-SLOT_CHOICES = ("breakfast", "lunch", "dinner", "snack", "snack2")
-SLOT_NAMES = {
-    "breakfast": "Breakfast",
-    "lunch": "Lunch",
-    "dinner": "Dinner",
-    "snack": "Snack",
-    "snack2": "Second snack",
-    "drink": "Drink",
-}
-DIET_HELP = (
-    "omnivore: all foods, all B12 counts. vegetarian: no meat or fish. vegan: no animal foods; "
-    "only added B12 counts. fortified-only: all foods, but only B12 added to foods (and "
-    "supplements) counts, for people over 50 or on acid reducers."
-)
-DEFAULT_SETTINGS = {
-    "diet": "omnivore",
-    "life_stage": "from age",
-    "sex": "not given",
-    "age_years": None,
-    "weight_kg": None,
-    "height_cm": None,
-    "activity": "light",
-    "kcal": None,
-    "b12_reference": "us",
-    "absorption": "auto",
-    "supplements": "auto",
-    "supplement_strength_ug": "planner chooses",
-    "slots": ["breakfast", "lunch", "dinner", "snack"],
-    "days": 7,
-    "max_per_week": 3,
-    "favourites": [],
-    "exclude_foods": [],
-}
-
-
-# --- turning the form into a Profile --------------------------------------------------------
-
-
-def slot_definitions(names: list[str]) -> list:
-    """MealSlots for the chosen names: the planner's defaults; a second snack like the first."""
-    defaults = {slot.name: slot for slot in default_slots()}
-    slots = []
-    for name in SLOT_CHOICES:
-        if name not in names:
-            continue
-        base = defaults.get(name) or defaults["snack"]
-        slots.append(base.model_copy(update={"name": name, "foods_from": base.foods_from}))
-    return slots
-
-
-def profile_from_settings(settings: dict, *, seed: int = 0, locked=()) -> Profile:
-    """Validate the form through the library; InputError names the field to fix."""
-    raw = {
-        "diet": settings["diet"],
-        "life_stage": None if settings["life_stage"] == "from age" else settings["life_stage"],
-        "sex": None if settings["sex"] == "not given" else settings["sex"],
-        "age_years": settings["age_years"],
-        "weight_kg": settings["weight_kg"],
-        "height_cm": settings["height_cm"],
-        "activity": settings["activity"],
-        "kcal": settings["kcal"],
-        "b12_reference": settings["b12_reference"],
-        "absorption": {"auto": None, "on": True, "off": False}[settings["absorption"]],
-        "supplements": settings["supplements"],
-        "supplement_strength_ug": None
-        if settings["supplement_strength_ug"] == "planner chooses"
-        else int(settings["supplement_strength_ug"]),
-        "slots": slot_definitions(settings["slots"]),
-        "days": settings["days"],
-        "max_per_week": settings["max_per_week"],
-        "favourites": list(settings["favourites"]),
-        "exclude_foods": list(settings["exclude_foods"]),
-        "locked": list(locked),
-        "seed": seed,
-    }
-    if not settings["slots"]:
-        raise InputError("profile field slots: choose at least one meal slot")
-    return parse_profile(raw)
-
-
-def settings_from_profile(profile: Profile) -> dict:
-    """The form's values for a profile (the inverse of profile_from_settings)."""
-    strength = profile.supplement_strength_ug
-    return {
-        "diet": profile.diet,
-        "life_stage": profile.life_stage or "from age",
-        "sex": profile.sex or "not given",
-        "age_years": profile.age_years,
-        "weight_kg": profile.weight_kg,
-        "height_cm": profile.height_cm,
-        "activity": profile.activity,
-        "kcal": None if profile.kcal is None else int(profile.kcal),
-        "b12_reference": profile.b12_reference,
-        "absorption": {None: "auto", True: "on", False: "off"}[profile.absorption],
-        "supplements": profile.supplements,
-        "supplement_strength_ug": "planner chooses" if strength is None else str(strength),
-        "slots": [name for name in profile.slot_names if name in SLOT_CHOICES],
-        "days": profile.days,
-        "max_per_week": profile.max_per_week,
-        "favourites": list(profile.favourites),
-        "exclude_foods": list(profile.exclude_foods),
-    }
-
-
-# Which form setting a message is about: the field the library names, or words in the text.
-ANCHOR_WORDS = (
-    ("slots", ("slot", "meal")),
-    ("life_stage", ("life stage", "life_stage", "age", "pregnan", "lactation", "infant")),
-    ("b12_reference", ("efsa", "b12_reference", "reference")),
-    ("supplements", ("supplement", "tablet")),
-    ("kcal", ("kcal", "energy", "calorie")),
-    ("foods", ("favourite", "exclude", "excluded", "food")),
-    ("diet", ("diet", "vegan", "vegetarian", "b12")),
-)
-FIELD_ANCHORS = {
-    "age_years": "life_stage",
-    "sex": "life_stage",
-    "weight_kg": "body",
-    "height_cm": "body",
-    "activity": "body",
-    "supplement_strength_ug": "supplements",
-    "supplement_slot": "supplements",
-    "favourites": "foods",
-    "exclude_foods": "foods",
-    "max_per_week": "variety",
-    "days": "variety",
-    "absorption": "b12_reference",
-}
-
-
-def anchor_for(message: str, field: str | None = None) -> str:
-    """The form section whose setting a message asks to change (default: the diet)."""
-    match = re.match(r"profile field (\w+)", message)
-    name = field or (match.group(1) if match else None)
-    if name:
-        return FIELD_ANCHORS.get(name, name)
-    lowered = message.lower()
-    for anchor, words in ANCHOR_WORDS:
-        if any(word in lowered for word in words):
-            return anchor
-    return "diet"
-
-
-# --- planning ---------------------------------------------------------------------------------
-
-
-FINDING_ANCHORS = (
-    ("b12", "supplements"),
-    ("meal", "slots"),
-    ("energy", "kcal"),
-    ("protein", "body"),
-    ("sodium", "kcal"),
-    ("fat", "kcal"),
-    ("variety", "variety"),
-    ("main", "variety"),
-    ("foods_distinct", "variety"),
-    ("life_stage", "life_stage"),
 )
 
 
-def diagnosis_messages(err: NoPlanError) -> list[tuple[str, str]]:
-    """(form section, message) per finding of the planner's diagnosis."""
-    findings = getattr(err.diagnosis, "findings", None) or []
-    out = []
-    for finding in findings:
-        anchor = next(
-            (a for prefix, a in FINDING_ANCHORS if finding.constraint.startswith(prefix)), "diet"
-        )
-        out.append((anchor, finding.message))
-    return out or [(anchor_for(str(err)), str(err))]
+def index_of(options, value) -> int:
+    return list(options).index(value) if value in options else 0
 
-
-def run_planner(profile: Profile, what: str) -> None:
-    """Call the planner with progress shown; keep the plan, or the diagnosis, in the session."""
-    catalog = active_catalog()
-    limit = float(st.session_state.get(TIME_LIMIT_KEY, DEFAULT_TIME_LIMIT_S))
-    started = time.monotonic()
-    try:
-        with st.spinner(f"{what} (up to {limit:.0f} s)…", show_time=True):
-            from planner.model import make_plan  # the solver stack loads on first use
-
-            plan = make_plan(profile, catalog, time_limit=limit, labels=diet_labels())
-    except NoPlanError as err:
-        st.session_state[ERROR_KEY] = diagnosis_messages(err)
-        return
-    except PlannerError as err:
-        st.session_state[ERROR_KEY] = [(anchor_for(str(err)), str(err))]
-        return
-    st.session_state.pop(ERROR_KEY, None)
-    st.session_state[PLAN_KEY] = attach_custom_foods(plan, *custom_foods(), custom_ingredients())
-    st.session_state[PROFILE_KEY] = profile
-    st.session_state[RUN_KEY] = {"seconds": time.monotonic() - started}
-    st.session_state[EDITOR_VERSION_KEY] = st.session_state.get(EDITOR_VERSION_KEY, 0) + 1
-    st.session_state.pop(LOCKS_KEY, None)
-
-
-def current_locks(plan: Plan) -> list[LockedMeal]:
-    return [
-        LockedMeal(day=e.day, slot=e.slot, food_id=e.food_id, servings=e.servings, whole_meal=True)
-        for e in plan.entries
-        if e.locked
-    ]
-
-
-# --- showing a plan ---------------------------------------------------------------------------
-
-CLAMP_FACTOR = 6  # B12 bars above 6x the target are cut at the top of the chart
-MET_COLOURS = {"domain": ["meets target", "below target"], "range": ["#2e7d5b", "#d68910"]}
-
-
-def render_week(plan: Plan) -> None:
-    """The week as a grid: one card per day (columns stack on a phone), meals top to bottom."""
-    entries: dict[tuple[int, str], list] = {}
-    for entry in plan.entries:
-        entries.setdefault((entry.day, entry.slot), []).append(entry)
-    doses: dict[tuple[int, str], list] = {}
-    for dose in plan.supplements:
-        doses.setdefault((dose.day, dose.slot), []).append(dose)
-    totals = {d.day: d for d in plan.days}
-    per_row = min(plan.n_days, 7)
-    for start in range(1, plan.n_days + 1, per_row):
-        columns = st.columns(per_row, gap="small")
-        for day, column in zip(range(start, plan.n_days + 1), columns, strict=False):
-            with column.container(border=True):
-                st.markdown(f"**Day {day}**")
-                for slot in plan.slots:
-                    lines = [
-                        ("🔒 " if e.locked else "")
-                        + f"{exports.amount_text(e.servings, e.portion)} "
-                        + exports.lower_first(e.description)
-                        for e in entries.get((day, slot), [])
-                    ]
-                    lines += [
-                        f"B12 tablet {d.strength_ug:g} µg"
-                        + (f" × {d.count}" if d.count > 1 else "")
-                        for d in doses.get((day, slot), [])
-                    ]
-                    if lines:
-                        st.markdown(
-                            f"<small><b>{SLOT_NAMES.get(slot, slot)}</b><br>"
-                            + "<br>".join(lines)
-                            + "</small>",
-                            unsafe_allow_html=True,
-                        )
-                day_totals = totals.get(day)
-                if day_totals is not None:
-                    st.caption(
-                        f"B12 {day_totals.b12_counted_ug:.1f} µg · {day_totals.kcal:,.0f} kcal"
-                    )
-
-
-def met_label(value: float | None, target: float | None) -> str:
-    if target is None or value is None:
-        return "meets target"
-    return "meets target" if value >= target - 1e-6 else "below target"
-
-
-def bar_chart_with_target(
-    frame: pd.DataFrame, *, value: str, title: str, y_title: str, target: float, band=None
-) -> alt.LayerChart:
-    """Bars per day coloured by whether they meet `target`, with the target as a line."""
-    import altair as alt
-
-    highest = float(frame[value].max())
-    cap = max(highest, target) * 1.15
-    if highest > target * CLAMP_FACTOR:  # a big supplement: keep the target line readable
-        cap = target * CLAMP_FACTOR
-    bars = (
-        alt.Chart(frame)
-        .mark_bar()
-        .encode(
-            x=alt.X("day:O", title="Day", axis=alt.Axis(labelAngle=0)),
-            y=alt.Y(f"{value}:Q", title=y_title, scale=alt.Scale(domain=[0, cap], clamp=True)),
-            color=alt.Color(
-                "status:N",
-                scale=alt.Scale(**MET_COLOURS),
-                title=None,
-                legend=alt.Legend(orient="bottom"),
-            ),
-            tooltip=[
-                alt.Tooltip("day:O", title="Day"),
-                alt.Tooltip(f"{value}:Q", title=y_title, format=".2f"),
-            ],
-        )
-    )
-    layers = [bars]
-    if band is not None:
-        low, high = band
-        layers.insert(
-            0,
-            alt.Chart(pd.DataFrame({"low": [low], "high": [high]}))
-            .mark_rect(opacity=0.15, color="#2e7d5b")
-            .encode(y="low:Q", y2="high:Q"),
-        )
-    layers.append(
-        alt.Chart(pd.DataFrame({"target": [target]}))
-        .mark_rule(color="#c0392b", strokeDash=[6, 3], size=2)
-        .encode(y="target:Q", tooltip=[alt.Tooltip("target:Q", title="Target", format=".2f")])
-    )
-    return alt.layer(*layers).properties(title=title, height=320)
-
-
-def render_charts(plan: Plan) -> None:
-    """Per day: B12 counted (and absorbed) and energy, each against its target."""
-    targets = plan.targets
-    days = exports.b12_by_day(plan)
-    totals = {d.day: d for d in plan.days}
-    b12 = pd.DataFrame(
-        {
-            "day": [d.day for d in days],
-            "counted": [d.counted_ug + d.supplement_ug for d in days],
-            "absorbed": [d.absorbed_ug for d in days],
-            "kcal": [totals[d.day].kcal if d.day in totals else float("nan") for d in days],
-        }
-    )
-    charts = st.columns(3 if targets.b12_absorbed_ug_per_day else 2)
-    b12["status"] = [met_label(v, targets.b12_ug_per_day) for v in b12["counted"]]
-    charts[0].altair_chart(
-        bar_chart_with_target(
-            b12,
-            value="counted",
-            title="B12 counted per day (food + tablets)",
-            y_title="B12 (µg)",
-            target=targets.b12_ug_per_day,
-        ),
-        width="stretch",
-    )
-    if targets.b12_absorbed_ug_per_day:
-        absorbed = b12.dropna(subset=["absorbed"]).copy()
-        absorbed["status"] = [
-            met_label(v, targets.b12_absorbed_ug_per_day) for v in absorbed["absorbed"]
-        ]
-        charts[1].altair_chart(
-            bar_chart_with_target(
-                absorbed,
-                value="absorbed",
-                title="B12 absorbed per day (estimate)",
-                y_title="absorbed (µg)",
-                target=targets.b12_absorbed_ug_per_day,
-            ),
-            width="stretch",
-        )
-    b12["status"] = [
-        "meets target" if targets.kcal_min - 1 <= v <= targets.kcal_max + 1 else "below target"
-        for v in b12["kcal"]
-    ]
-    charts[-1].altair_chart(
-        bar_chart_with_target(
-            b12,
-            value="kcal",
-            title="Energy per day (band = allowed range)",
-            y_title="energy (kcal)",
-            target=targets.kcal_per_day,
-            band=(targets.kcal_min, targets.kcal_max),
-        ),
-        width="stretch",
-    )
-    if b12["counted"].max() > targets.b12_ug_per_day * CLAMP_FACTOR:
-        st.caption(
-            "Bars are cut at the top of the chart where a supplement makes a day's B12 far "
-            "larger than the target; hover a bar for its value."
-        )
-
-
-def render_sources(plan: Plan) -> None:
-    """Where the week's counted B12 comes from, food by food, plus any tablets."""
-    import altair as alt
-
-    sources = exports.top_b12_sources(plan, limit=12)
-    tablets: dict[float, int] = {}
-    for dose in plan.supplements:
-        tablets[dose.strength_ug] = tablets.get(dose.strength_ug, 0) + dose.count
-    if not sources and not tablets:
-        st.warning("No counted B12 in this plan.", icon=":material/warning:")
-        return
-    if sources:
-        frame = pd.DataFrame(
-            {
-                "food": [s.description for s in sources],
-                "b12": [s.counted_ug for s in sources],
-                "times": [s.times for s in sources],
-                "share": [s.share for s in sources],
-            }
-        )
-        chart = (
-            alt.Chart(frame)
-            .mark_bar(color="#2e7d5b")
-            .encode(
-                x=alt.X("b12:Q", title=f"counted B12 in {plan.n_days} days (µg)"),
-                y=alt.Y("food:N", sort="-x", title=None, axis=alt.Axis(labelLimit=170)),
-                tooltip=[
-                    alt.Tooltip("food:N", title="Food"),
-                    alt.Tooltip("b12:Q", title="B12 (µg)", format=".2f"),
-                    alt.Tooltip("times:Q", title="Times in the plan"),
-                    alt.Tooltip("share:Q", title="Share of food B12", format=".0%"),
-                ],
-            )
-            .properties(height=alt.Step(26))
-        )
-        st.altair_chart(chart, width="stretch")
-    for strength, count in sorted(tablets.items()):
-        st.markdown(
-            f"Supplement: {count} × {strength:g} µg B12 tablet{'s' if count > 1 else ''} "
-            f"({count * strength:,.0f} µg over {plan.n_days} days)."
-        )
-
-
-def meal_label(plan: Plan, meal: tuple[int, str]) -> str:
-    day, slot = meal
-    foods = [e.description.split(",")[0] for e in plan.entries if (e.day, e.slot) == meal]
-    return f"Day {day} · {SLOT_NAMES.get(slot, slot)}: " + "; ".join(foods)
-
-
-def with_locks(plan: Plan, meals: list[tuple[int, str]]) -> Plan:
-    """A copy of the plan whose entries in `meals` are marked locked (kept when re-planning)."""
-    chosen = set(meals)
-    copy = plan.model_copy(deep=True)
-    for entry in copy.entries:
-        entry.locked = (entry.day, entry.slot) in chosen
-    return copy
-
-
-def replan(profile: Profile, plan: Plan, what: str, **changes) -> None:
-    """Re-plan from the plan's profile with `changes`, keeping the locked meals."""
-    settings = st.session_state[SETTINGS_KEY]
-    locks = [
-        lock for lock in current_locks(plan) if lock.food_id not in changes.get("exclude_foods", [])
-    ]
-    try:
-        new_profile = parse_profile(profile.model_dump() | changes | {"locked": locks})
-    except InputError as err:
-        st.session_state[ERROR_KEY] = [(anchor_for(str(err)), str(err))]
-        return
-    if "exclude_foods" in changes:
-        settings["exclude_foods"] = list(new_profile.exclude_foods)
-        settings["favourites"] = list(new_profile.favourites)
-    run_planner(new_profile, what)
-    st.session_state.pop(LOCKS_KEY, None)
-
-
-def render_adjust(plan: Plan, profile: Profile | None) -> None:
-    """Lock meals, swap a food, shuffle, and edit servings with targets re-checked live."""
-    meals = sorted(
-        {(e.day, e.slot) for e in plan.entries},
-        key=lambda m: (m[0], plan.slots.index(m[1]) if m[1] in plan.slots else 99),
-    )
-    locked_now = [m for m in meals if any(e.locked for e in plan.entries if (e.day, e.slot) == m)]
-    chosen = st.multiselect(
-        "Meals to keep when re-planning (locked)",
-        meals,
-        default=locked_now,
-        format_func=lambda m: meal_label(plan, m),
-        key=LOCKS_KEY,
-        placeholder="choose meals to lock",
-    )
-    if sorted(chosen) != sorted(locked_now):
-        st.session_state[PLAN_KEY] = plan = with_locks(plan, chosen)
-        st.rerun()
-
-    if profile is None:
-        st.info(
-            "This plan carries no profile this version can re-plan from; generate a new plan "
-            "with the form above to swap or shuffle.",
-            icon=":material/info:",
-        )
-    else:
-        foods = {e.food_id: e.description for e in plan.entries}
-        swap_col, button_col = st.columns([3, 1], vertical_alignment="bottom")
-        swap_id = swap_col.selectbox(
-            "Swap a food out (re-plan without it)",
-            sorted(foods, key=lambda f: foods[f].casefold()),
-            format_func=foods.get,
-            key="swap_food",
-        )
-        if button_col.button(
-            "Swap it out", icon=":material/swap_horiz:", key="swap", width="stretch"
-        ):
-            replan(
-                profile,
-                plan,
-                f"Re-planning without {foods[swap_id]}",
-                exclude_foods=[*profile.exclude_foods, swap_id],
-                favourites=[f for f in profile.favourites if f != swap_id],
-            )
-            st.rerun()
-        left, right = st.columns(2)
-        if left.button(
-            "Shuffle: another plan like this",
-            icon=":material/shuffle:",
-            key="shuffle",
-            width="stretch",
-        ):
-            replan(profile, plan, "Shuffling", seed=(profile.seed + 1) % (2**32))
-            st.rerun()
-        if right.button(
-            "Re-plan keeping the locked meals",
-            icon=":material/refresh:",
-            key="replan",
-            width="stretch",
-        ):
-            replan(profile, plan, "Re-planning")
-            st.rerun()
-
-    render_servings_editor(plan)
-
-
-def editor_key() -> str:
-    return f"servings_editor_{st.session_state.get(EDITOR_VERSION_KEY, 0)}"
-
-
-def apply_pending_edits(plan: Plan) -> None:
-    """Servings changed in the editor become the current plan at once, re-verified."""
-    state = st.session_state.get(editor_key()) or {}
-    changes = {
-        int(row): values["servings"]
-        for row, values in (state.get("edited_rows") or {}).items()
-        if "servings" in values
-    }
-    if not changes:
-        return
-    st.session_state[EDITOR_VERSION_KEY] = st.session_state.get(EDITOR_VERSION_KEY, 0) + 1
-    try:
-        edited, _ = edit_servings(plan, changes, active_catalog(), diet_labels())
-    except PlannerError as err:
-        st.session_state[EDIT_ERROR_KEY] = str(err)
-    else:
-        st.session_state.pop(EDIT_ERROR_KEY, None)
-        st.session_state[PLAN_KEY] = edited
-    st.rerun()
-
-
-def render_servings_editor(plan: Plan) -> None:
-    """The plan as an editable table: servings per food; everything else follows from it."""
-    st.markdown("**Edit servings**")
-    st.caption(
-        "Change the number of portions (whole or half; 0 removes the food). The totals, the "
-        "charts and the target checks above are recomputed from the catalog at once."
-    )
-    if EDIT_ERROR_KEY in st.session_state:
-        st.error(st.session_state[EDIT_ERROR_KEY], icon=":material/error:")
-    table = pd.DataFrame(
-        {
-            "day": [e.day for e in plan.entries],
-            "meal": [SLOT_NAMES.get(e.slot, e.slot) for e in plan.entries],
-            "food": [e.description for e in plan.entries],
-            "portion": [e.portion for e in plan.entries],
-            "servings": [e.servings for e in plan.entries],
-            "grams": [e.grams for e in plan.entries],
-            "b12": [e.b12_counted_ug for e in plan.entries],
-            "kcal": [e.kcal for e in plan.entries],
-        }
-    )
-    st.data_editor(
-        table,
-        key=editor_key(),
-        hide_index=True,
-        disabled=["day", "meal", "food", "portion", "grams", "b12", "kcal"],
-        column_config={
-            "day": st.column_config.NumberColumn("Day", format="%d", width="small"),
-            "meal": "Meal",
-            "food": st.column_config.TextColumn("Food", width="large"),
-            "portion": "Portion",
-            "servings": st.column_config.NumberColumn(
-                "Servings", min_value=0.0, max_value=10.0, step=0.5, format="%.1f"
-            ),
-            "grams": st.column_config.NumberColumn("Grams", format="%.0f g"),
-            "b12": st.column_config.NumberColumn("B12 counted", format="%.2f µg"),
-            "kcal": st.column_config.NumberColumn("Energy", format="%.0f kcal"),
-        },
-    )
-
-
-def render_summary(plan: Plan, report: VerificationReport, run: dict) -> None:
-    """Headline from the independent check: B12 met every day?, targets missed, solver."""
-    targets = plan.targets
-    days = exports.b12_by_day(plan)
-    b12_misses = [v for v in report.violations if v.name.startswith(("b12_day", "b12_week"))]
-    short_days = sorted({v.day for v in b12_misses if v.day is not None})
-    if not b12_misses:
-        if targets.b12_rule == "weekly":
-            st.success(
-                "B12 target met over the week; a weekly supplement carries it.",
-                icon=":material/check_circle:",
-            )
-        else:
-            st.success("B12 target met every day.", icon=":material/check_circle:")
-    elif short_days:
-        st.warning(
-            "B12 is below the target on day"
-            + ("s " if len(short_days) > 1 else " ")
-            + ", ".join(str(d) for d in short_days)
-            + ".",
-            icon=":material/warning:",
-        )
-    else:
-        st.warning("B12 is below the target over the week.", icon=":material/warning:")
-    shortfalls = report.shortfalls()
-    others = [v for v in report.violations if v not in shortfalls]
-    if shortfalls:
-        st.warning(
-            "**Targets this plan misses**\n\n" + "\n".join(f"- {v.message}" for v in shortfalls),
-            icon=":material/report:",
-        )
-    if others:
-        st.error(
-            "**Rules this plan breaks**\n\n" + "\n".join(f"- {v.message}" for v in others),
-            icon=":material/error:",
-        )
-    n = plan.n_days
-    counted = sum(d.counted_ug + d.supplement_ug for d in days) / n
-    kcal = sum(d.kcal for d in plan.days) / max(len(plan.days), 1)
-    cells = iter(st.columns(4))
-
-    def metric(label: str, value: str, note: str, help: str | None = None) -> None:
-        next(cells).metric(
-            label, value, delta=note, delta_color="off", delta_arrow="off", help=help, border=True
-        )
-
-    metric(
-        "B12 counted a day",
-        f"{counted:.1f} µg",
-        f"target {targets.b12_ug_per_day:g} µg",
-        help=f"Target {targets.b12_ug_per_day:g} µg/day: {targets.b12_source}",
-    )
-    if targets.b12_absorbed_ug_per_day:
-        absorbed = [d.absorbed_ug for d in days if d.absorbed_ug is not None]
-        metric(
-            "B12 absorbed a day",
-            f"{sum(absorbed) / max(len(absorbed), 1):.2f} µg" if absorbed else "—",
-            f"target {targets.b12_absorbed_ug_per_day:g} µg",
-            help="Estimated with a per-meal absorption curve (about 1.5-2 µg per meal at most).",
-        )
-    else:
-        metric("B12 absorbed a day", "—", "absorption not modelled")
-    metric(
-        "Energy a day",
-        f"{kcal:,.0f} kcal",
-        f"target {targets.kcal_min:,.0f}-{targets.kcal_max:,.0f} kcal",
-    )
-    solver = plan.solver
-    detail = f"{solver.name}: {solver.status}"
-    if solver.gap is not None:
-        detail += f"; gap to the weekly bound {solver.gap:.1%}"
-    if run.get("seconds") is not None:
-        detail += f"; {run['seconds']:.1f} s including loading"
-    metric("Solver", f"{solver.seconds:.1f} s", f"{solver.name}, {solver.status}", help=detail)
-    for note in plan.notes:
-        st.caption(note)
-
-
-def render_save(plan: Plan) -> None:
-    """Save the plan for a client (a new plan, or the next version of the opened one)."""
-    store = owner_store()
-    if store is None:
-        return
-    try:
-        clients = store.clients.list()
-    except PlannerError as err:
-        show_planner_error(err)
-        return
-    if SAVED_MESSAGE_KEY in st.session_state:
-        st.success(st.session_state.pop(SAVED_MESSAGE_KEY), icon=":material/check_circle:")
-    opened = st.session_state.get(OPENED_KEY)
-    new_client = "+ new client"
-    names = [c.name for c in clients]
-    default_client = next((c.name for c in clients if opened and c.id == opened["client_id"]), None)
-    options = [*names, new_client]
-    with st.form("save_form", border=False):
-        chosen = st.selectbox(
-            "Client",
-            options,
-            index=options.index(default_client) if default_client else 0,
-            key="save_client",
-        )
-        new_name = st.text_input("New client's name (when adding a client)", key="save_new_client")
-        label = st.text_input(
-            "Plan label",
-            value=opened["label"] if opened else f"{plan.n_days}-day {plan.diet} plan",
-            key="save_label",
-        )
-        as_version = False
-        if opened:
-            as_version = st.checkbox(
-                f"Save as a new version of “{opened['label']}” "
-                f"(now at version {opened['version']})",
-                value=True,
-                key="save_as_version",
-            )
-        submitted = st.form_submit_button("Save", icon=":material/save:", key="save_submit")
-    if not submitted:
-        return
-    try:
-        client = (
-            store.clients.add(new_name)
-            if chosen == new_client
-            else next(c for c in clients if c.name == chosen)
-        )
-        saved = store.plans.save(
-            client.id,
-            plan,
-            label=label,
-            plan_id=opened["plan_id"] if as_version and opened else None,
-        )
-    except PlannerError as err:
-        show_planner_error(err)
-        return
-    st.session_state[OPENED_KEY] = {
-        "plan_id": saved.plan_id,
-        "version": saved.version,
-        "client_id": saved.client_id,
-        "label": saved.label,
-    }
-    st.session_state[SAVED_MESSAGE_KEY] = (
-        f"Saved “{saved.label}” for {saved.client_name} as version {saved.version}. "
-        "Find it on the Saved plans page."
-    )
-    for key in ("save_client", "save_new_client", "save_label", "save_as_version"):
-        st.session_state.pop(key, None)  # rebuilt with this plan's client and label
-    st.rerun()  # the form now offers "save as a new version" of this plan
-
-
-def render_plan(plan: Plan, profile: Profile | None, run: dict) -> None:
-    """Everything about the current plan, then the ways to change it."""
-    apply_pending_edits(plan)
-    opened = st.session_state.get(OPENED_KEY)
-    if opened:
-        st.caption(f"Opened from Saved plans: “{opened['label']}”, version {opened['version']}.")
-    try:
-        report = verify_plan(plan, active_catalog(), diet_labels(), check_claims=False)
-    except PlannerError as err:
-        show_planner_error(err)
-        return
-    render_summary(plan, report, run)
-    st.subheader("The week")
-    render_week(plan)
-    st.subheader("Per day against the targets")
-    render_charts(plan)
-    st.subheader("Where the week's B12 comes from")
-    render_sources(plan)
-    st.subheader("Adjust")
-    render_adjust(plan, profile)
-    just_saved = SAVED_MESSAGE_KEY in st.session_state
-    with st.expander("Save this plan", icon=":material/save:", expanded=just_saved):
-        render_save(plan)
-    with st.expander("Download the plan", icon=":material/download:"):
-        render_downloads(plan)
-
-
-def render_downloads(plan: Plan) -> None:
-    catalog = active_catalog()
-    columns = st.columns(4)
-    for column, (label, fmt, mime) in zip(
-        columns,
-        [
-            ("PDF handout", "pdf", "application/pdf"),
-            ("Markdown", "md", "text/markdown"),
-            ("CSV", "csv", "text/csv"),
-            ("JSON", "json", "application/json"),
-        ],
-        strict=True,
-    ):
-        column.download_button(
-            label,
-            data=lambda fmt=fmt: exports.export_plan(plan, fmt, catalog=catalog),
-            file_name=f"b12-plan-{plan.diet}-{plan.n_days}d.{fmt}",
-            mime=mime,
-            icon=":material/download:",
-            on_click="ignore",
-            width="stretch",
-        )
-
-
-# --- the page --------------------------------------------------------------------------------
 
 st.title("Plan a week")
 settings: dict = st.session_state.setdefault(SETTINGS_KEY, dict(DEFAULT_SETTINGS))
 if SUGGESTED_DIET_KEY in st.session_state:
     settings["diet"] = st.session_state.pop(SUGGESTED_DIET_KEY)
     st.session_state.pop("profile_diet", None)
-plan: Plan | None = st.session_state.get(PLAN_KEY)
+plan = st.session_state.get(PLAN_KEY)  # a planner.plan.Plan
 if plan is not None and PROFILE_KEY not in st.session_state:
-    # A plan opened from Saved plans: re-plan from its own profile, and show it in the form.
-    try:
-        opened_profile: Profile | None = parse_profile(plan.profile)
-    except InputError:
-        opened_profile = None
-    st.session_state[PROFILE_KEY] = opened_profile
-    if opened_profile is not None:
-        settings.update(settings_from_profile(opened_profile))
-        for key in [k for k in st.session_state if str(k).startswith("profile_")]:
-            del st.session_state[key]
+    from app_pages.plan_view import adopt_opened_plan
+
+    adopt_opened_plan(plan, settings)
 error = st.session_state.get(ERROR_KEY)
 anchors: dict[str, st.delta_generator.DeltaGenerator] = {}
-
-
-def index_of(options, value) -> int:
-    return list(options).index(value) if value in options else 0
-
 
 with st.expander("Profile and settings", expanded=plan is None or bool(error)):
     pick_foods = st.toggle(
@@ -927,7 +116,7 @@ with form:
             stages,
             index=index_of(stages, settings["life_stage"]),
             format_func=lambda s: (
-                "from age (adult if no age)" if s == "from age" else stage_label(s)
+                "from age (adult if no age)" if s == "from age" else STAGE_LABELS[s]
             ),
             key="profile_life_stage",
         )
@@ -966,8 +155,8 @@ with form:
         )
         activity = st.selectbox(
             "Activity",
-            list(ACTIVITY_FACTORS),
-            index=index_of(list(ACTIVITY_FACTORS), settings["activity"]),
+            ACTIVITIES,
+            index=index_of(ACTIVITIES, settings["activity"]),
             key="profile_activity",
         )
         anchors["body"] = st.empty()
@@ -1003,6 +192,8 @@ with form:
         excluded = list(settings["exclude_foods"])
         if pick_foods:
             # Thousands of options: built only when asked for, so the page opens fast.
+            from app_pages.common import active_catalog, plannable_choices
+
             choices = plannable_choices(active_catalog(), [*favourites, *excluded])
             favourites = st.multiselect(
                 "Favourite foods (placed more often)",
@@ -1050,12 +241,9 @@ if submitted:
         favourites=favourites,
         exclude_foods=excluded,
     )
-    try:
-        profile = profile_from_settings(settings)
-    except InputError as err:
-        st.session_state[ERROR_KEY] = [(anchor_for(str(err)), str(err))]
-    else:
-        run_planner(profile, "Planning your week")
+    from app_pages.plan_view import plan_from_settings
+
+    plan_from_settings(settings)
     st.rerun()
 
 if error:
@@ -1077,6 +265,7 @@ if plan is None:
         "Choose a diet and press **Generate plan**. The planner picks foods from the USDA "
         "catalog so that every day meets your B12 target, with meals that look like meals."
     )
-    st.stop()
+else:
+    from app_pages.plan_view import render_plan
 
-render_plan(plan, st.session_state.get(PROFILE_KEY), st.session_state.get(RUN_KEY, {}))
+    render_plan(plan, st.session_state.get(PROFILE_KEY), st.session_state.get(RUN_KEY, {}))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import PLAN_KEY, active_catalog, show_planner_error
+from app_pages.common import active_catalog, show_planner_error
+from app_pages.light import PLAN_KEY
 from planner import exports
 from planner.errors import PlannerError
 from planner.shopping import build_shopping_list

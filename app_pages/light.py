@@ -1,0 +1,129 @@
+"""What the first page needs, importable without pandas, pydantic or the planner package.
+
+Importing the planner package loads numpy, pandas, pyarrow and pydantic: about half a second on
+the development machine, more than the rest of the first page. So the app entry point and the
+Plan page's form import only this module; the library loads when a page needs it (Generate, a
+plan to show, another page) or in the background right after the first page is drawn
+(`warm_up`). The form's choices below mirror `planner.profile`; tests/test_app_first_page.py
+checks they are equal, and the library still validates every submitted value.
+"""
+
+from __future__ import annotations
+
+import gc
+import sys
+import threading
+
+# Session state keys shared by the pages.
+CUSTOM_FOODS_KEY = "custom_foods"  # {"foods", "portions": DataFrame, "ingredients": dict}
+SUGGESTED_DIET_KEY = "suggested_diet"  # set by the About page's risk check
+PLAN_KEY = "plan"  # the current planner.plan.Plan of this session
+CUSTOM_LABELS_KEY = "custom_food_labels"  # (fingerprint, labels of the custom foods)
+MERGED_CATALOG_KEY = "merged_catalog"  # (fingerprint, Catalog with the custom foods)
+OPENED_KEY = "opened_plan"  # {"plan_id", "version", "client_id", "label"} of an opened saved plan
+
+# The Plan page's keys.
+SETTINGS_KEY = "profile_settings"  # what the form last submitted (survives page changes)
+PROFILE_KEY = "plan_profile"  # the Profile the current plan was made from
+RUN_KEY = "plan_run"  # {"seconds": wall time of the last planning call}
+ERROR_KEY = "plan_error"  # [(form section, message)] of the last failed attempt
+
+UNEXPECTED_ERROR = (
+    "Something went wrong on this page; it is a bug in b12-planner, not something you did. "
+    "The details are in the server log. Reload the page to start again."
+)
+
+# The Plan form's choices (planner.profile: DIET_NAMES, LIFE_STAGES, stage_label,
+# SUPPLEMENT_STRENGTHS_UG, ACTIVITY_FACTORS).
+DIET_NAMES: tuple[str, ...] = ("omnivore", "vegetarian", "vegan", "fortified-only")
+STAGE_LABELS: dict[str, str] = {
+    "infant-0-6m": "infants 0-6 months",
+    "infant-7-12m": "infants 7-12 months",
+    "child-1-3": "children 1-3 years",
+    "child-4-8": "children 4-8 years",
+    "child-9-13": "children 9-13 years",
+    "teen-14-18": "teens 14-18 years",
+    "adult": "adults",
+    "pregnancy": "pregnancy",
+    "lactation": "lactation",
+}
+LIFE_STAGES: tuple[str, ...] = tuple(STAGE_LABELS)
+SUPPLEMENT_STRENGTHS_UG: tuple[int, ...] = (10, 25, 50, 100, 250, 500, 1000)
+ACTIVITIES: tuple[str, ...] = ("sedentary", "light", "moderate", "active", "very-active")
+SLOT_CHOICES = ("breakfast", "lunch", "dinner", "snack", "snack2")
+SLOT_NAMES = {
+    "breakfast": "Breakfast",
+    "lunch": "Lunch",
+    "dinner": "Dinner",
+    "snack": "Snack",
+    "snack2": "Second snack",
+    "drink": "Drink",
+}
+DIET_HELP = (
+    "omnivore: all foods, all B12 counts. vegetarian: no meat or fish. vegan: no animal foods; "
+    "only added B12 counts. fortified-only: all foods, but only B12 added to foods (and "
+    "supplements) counts, for people over 50 or on acid reducers."
+)
+DEFAULT_SETTINGS = {
+    "diet": "omnivore",
+    "life_stage": "from age",
+    "sex": "not given",
+    "age_years": None,
+    "weight_kg": None,
+    "height_cm": None,
+    "activity": "light",
+    "kcal": None,
+    "b12_reference": "us",
+    "absorption": "auto",
+    "supplements": "auto",
+    "supplement_strength_ug": "planner chooses",
+    "slots": ["breakfast", "lunch", "dinner", "snack"],
+    "days": 7,
+    "max_per_week": 3,
+    "favourites": [],
+    "exclude_foods": [],
+}
+
+
+def is_planner_error(err: BaseException) -> bool:
+    """True for a planner.errors.PlannerError, without importing the library to ask.
+
+    Such an error can only exist once planner.errors has been imported.
+    """
+    errors = sys.modules.get("planner.errors")
+    return errors is not None and isinstance(err, errors.PlannerError)
+
+
+def _warm() -> None:
+    """Import what the next pages need, fill the library's caches, then freeze the heap."""
+    from planner import diets
+    from planner.catalog import load_catalog
+
+    diets.label_foods(load_catalog())
+    import app_pages.common  # noqa: F401  (Plan's Generate and the other pages need these)
+    import app_pages.plan_view  # noqa: F401
+    import planner.model  # noqa: F401
+
+    # Streamlit runs a full garbage collection after every script run; over the ~100,000
+    # long-lived objects of these modules that takes ~45 ms each time. Frozen, they are skipped.
+    gc.freeze()
+
+
+def warm_up() -> None:
+    """Load the library, the catalog and its diet labels in the background, once per process.
+
+    Called after the page is drawn, so the first page does not wait for it; by the time
+    someone presses Generate or opens another page, the imports and the library's own caches
+    (load_catalog, label_foods) are ready.
+    """
+    global _WARMING
+    with _WARM_LOCK:
+        if _WARMING:
+            return
+        _WARMING = True
+        gc.freeze()  # Streamlit's own modules: the same saving for the first page's runs
+    threading.Thread(target=_warm, name="b12-warm-up", daemon=True).start()
+
+
+_WARM_LOCK = threading.Lock()
+_WARMING = False
