@@ -23,6 +23,7 @@ import itertools
 import math
 import os
 import re
+import shutil
 import sys
 import tempfile
 import threading
@@ -152,7 +153,8 @@ TARGET_GAP = 0.01  # the improvement pass stops once the plan is this close to t
 DAY_BOUND_RC = 0.5  # first reduced-cost window (points) of a day's bound model
 DAY_BOUND_GAP = 5e-4  # relative gap at which a day's bound model stops
 DAY_BOUND_RETRIES = 2  # wider windows tried when the first one limits the proof
-DAY_BOUND_NODES = 10_000  # branch-and-bound nodes per bound model (a work limit)
+DAY_BOUND_FIRST_NODES = 40  # nodes per day in the first pass over the days
+DAY_BOUND_NODES = 10_000  # nodes per bound model after that (a work limit)
 DAY_BOUND_TIME_CAP = 3.0  # safety net per bound model
 LNS_RC = 0.3  # foods whose reduced cost in the weekly LP is at most this may come in
 LNS_WORK = 5_000  # simplex iterations the pass may spend (a work limit: about 1 s here)
@@ -194,6 +196,7 @@ class Candidates:
     favourite: np.ndarray
     pantry: np.ndarray
     members: dict[str, np.ndarray]  # profile slot -> candidate positions allowed there
+    day_members: dict[tuple[int, str], np.ndarray]  # (day, slot) -> pre-selected positions
     position: dict[str, int]
 
 
@@ -447,15 +450,22 @@ def build_candidates(
     b12_density = b12c / np.maximum(pool["kcal"].to_numpy() * factor, 1.0)
     kept = np.array([i in keep_ids for i in ids], dtype=bool)
     members: dict[str, np.ndarray] = {}
+    day_members: dict[tuple[int, str], np.ndarray] = {}
+    days = range(1, profile.days + 1)
     for si, slot in enumerate(profile.slots):
         here = np.array([i for i, s in enumerate(cslots) if slot.foods_from in s], dtype=np.int64)
-        members[slot.name] = (
-            _preselect(here, ids, roles, static, b12_density, kept, profile.seed, si)
-            if preselect
-            else here
-        )
+        if preselect:
+            chosen = _preselect(here, ids, roles, static, b12_density, kept, profile.seed, si, days)
+        else:
+            chosen = {d: here for d in days}
+        for d in days:
+            day_members[(d, slot.name)] = chosen[d]
+        members[slot.name] = np.unique(np.concatenate([chosen[d] for d in days]))
     for lock in profile.locked:  # a locked food stays in its slot even if not usual there
         pos = position[lock.food_id]
+        key = (lock.day, lock.slot)
+        if key in day_members and pos not in set(day_members[key].tolist()):
+            day_members[key] = np.sort(np.append(day_members[key], pos))
         if pos not in set(members[lock.slot].tolist()):
             members[lock.slot] = np.sort(np.append(members[lock.slot], pos))
         cap[pos] = max(int(cap[pos]), int(round(lock.servings * 2)))
@@ -481,6 +491,7 @@ def build_candidates(
         favourite=pool.index.isin(profile.favourites),
         pantry=pool.index.isin(profile.pantry),
         members=members,
+        day_members=day_members,
         position=position,
     )
 
@@ -494,21 +505,29 @@ def _preselect(
     kept: np.ndarray,
     seed: int,
     slot_index: int,
-) -> np.ndarray:
-    """Per slot: the best PRESELECT_PER_ROLE foods of each role by a static score (source,
-    sodium per portion, a seeded preference), the richest counted B12 sources, kept foods."""
+    days: Sequence[int],
+) -> dict[int, np.ndarray]:
+    """Per day of one slot: the best PRESELECT_PER_ROLE foods of each role by a score (source,
+    sodium per portion, and the seeded preference of that day, as in the objective), the
+    richest counted B12 sources, kept foods."""
     if len(here) == 0:
-        return here
-    score = static[here] + W_SHUFFLE * _hash_uniform(ids[here], seed, 0, slot_index)
-    chosen = set(here[kept[here]].tolist())
-    for role in sorted({r for p in here for r in roles[p]}):
-        member = np.flatnonzero([role in roles[p] for p in here])
-        best = member[np.argsort(score[member], kind="stable")[:PRESELECT_PER_ROLE]]
-        chosen |= set(here[best].tolist())
+        return {d: here for d in days}
+    by_role = {
+        role: np.flatnonzero([role in roles[p] for p in here])
+        for role in sorted({r for p in here for r in roles[p]})
+    }
     rich = np.flatnonzero(b12_density[here] > 0)
-    best = rich[np.argsort(-b12_density[here][rich], kind="stable")[:PRESELECT_PER_ROLE]]
-    chosen |= set(here[best].tolist())
-    return np.array(sorted(chosen), dtype=np.int64)
+    rich = rich[np.argsort(-b12_density[here][rich], kind="stable")[:PRESELECT_PER_ROLE]]
+    always = set(here[kept[here]].tolist()) | set(here[rich].tolist())
+    out = {}
+    for d in days:
+        score = static[here] + W_SHUFFLE * _hash_uniform(ids[here], seed, d, slot_index)
+        chosen = set(always)
+        for member in by_role.values():
+            best = member[np.argsort(score[member], kind="stable")[:PRESELECT_PER_ROLE]]
+            chosen |= set(here[best].tolist())
+        out[d] = np.array(sorted(chosen), dtype=np.int64)
+    return out
 
 
 def _role_names() -> tuple[str, ...]:
@@ -868,8 +887,13 @@ def solve_with_pulp(
             prob.solve(backend)
     elif solver == "cbc":
         with tempfile.TemporaryDirectory(prefix="b12plan-cbc-") as tmp:
-            backend = pulp.PULP_CBC_CMD(
-                msg=False, timeLimit=max(1, math.ceil(limit)), gapRel=gap, keepFiles=False
+            # COIN_CMD with PuLP's bundled binary: PULP_CBC_CMD is deprecated for PuLP 4.
+            backend = pulp.COIN_CMD(
+                path=shutil.which("cbc") or pulp.apis.coin_api.pulp_cbc_path,
+                msg=False,
+                timeLimit=max(1, math.ceil(limit)),
+                gapRel=gap,
+                keepFiles=False,
             )
             backend.tmpDir = tmp
             prob.solve(backend)
@@ -1382,7 +1406,13 @@ class Attempt:
 
 
 def all_columns(problem: Problem, days: Iterable[int]) -> dict[tuple[int, str], np.ndarray]:
-    return {(d, s.name): problem.cands.members[s.name] for d in days for s in problem.slots}
+    """Every candidate of each day and slot (pre-selected per day)."""
+    c = problem.cands
+    return {
+        (d, s.name): c.day_members.get((d, s.name), c.members[s.name])
+        for d in days
+        for s in problem.slots
+    }
 
 
 def weekly_lp(problem: Problem, time_limit: float) -> tuple[SolveResult, Spec, Layout]:
@@ -1408,30 +1438,26 @@ def select_columns(
     selected: dict[tuple[int, str], np.ndarray] = {}
     keep = set(np.flatnonzero(c.favourite | c.pantry).tolist())
     keep |= {c.position[m.food_id] for m in problem.locked}
-    for slot in problem.slots:
-        pos = c.members[slot.name]
-        roles_here = sorted({r for p in pos for r in c.roles[p]})
-        role_members = {
-            role: np.flatnonzero([role in c.roles[p] for p in pos]) for role in roles_here
-        }
+    columns = all_columns(problem, range(1, problem.n_days + 1))
+    for (d, slot_name), pos in columns.items():
+        if len(pos) == 0:
+            selected[(d, slot_name)] = pos
+            continue
         rich = np.flatnonzero(c.b12c[pos] > 0)
         rich = rich[np.argsort(-c.b12c[pos][rich] / c.kcal[pos][rich], kind="stable")]
-        for d in range(1, problem.n_days + 1):
-            if len(pos) == 0:
-                selected[(d, slot.name)] = pos
-                continue
-            z, zf = lay.z[(d, slot.name)], lay.z_food[(d, slot.name)]
-            where = np.searchsorted(pos, zf)
-            used = np.zeros(len(pos), dtype=bool)
-            best_rc = np.full(len(pos), np.inf)
-            np.logical_or.at(used, where, lp.x[z] > 1e-6)
-            np.minimum.at(best_rc, where, lp.duals[z])
-            chosen = set(pos[used].tolist()) | (keep & set(pos.tolist()))
-            for member in role_members.values():
-                order = member[np.argsort(best_rc[member], kind="stable")]
-                chosen |= set(pos[order[:per_role]].tolist())
-            chosen |= set(pos[rich[:per_role]].tolist())
-            selected[(d, slot.name)] = np.array(sorted(chosen), dtype=np.int64)
+        z, zf = lay.z[(d, slot_name)], lay.z_food[(d, slot_name)]
+        where = np.searchsorted(pos, zf)
+        used = np.zeros(len(pos), dtype=bool)
+        best_rc = np.full(len(pos), np.inf)
+        np.logical_or.at(used, where, lp.x[z] > 1e-6)
+        np.minimum.at(best_rc, where, lp.duals[z])
+        chosen = set(pos[used].tolist()) | (keep & set(pos.tolist()))
+        for role in sorted({r for p in pos for r in c.roles[p]}):
+            member = np.flatnonzero([role in c.roles[p] for p in pos])
+            order = member[np.argsort(best_rc[member], kind="stable")]
+            chosen |= set(pos[order[:per_role]].tolist())
+        chosen |= set(pos[rich[:per_role]].tolist())
+        selected[(d, slot_name)] = np.array(sorted(chosen), dtype=np.int64)
     return selected
 
 
@@ -1650,6 +1676,9 @@ class WeekBound:
     lagrangian: float | None = None
     day_bounds: dict[int, float] = field(default_factory=dict)  # priced day models
     seconds: float = 0.0
+    # The best plan found for each block under the prices (values of every column of the
+    # Spec): the priced models' own plans, which break the weekly rules; a subgradient.
+    solution: np.ndarray | None = None
 
 
 class Stopper:
@@ -1682,83 +1711,111 @@ class Stopper:
                 self._model.cancelSolve()
 
 
+def week_bound(
+    spec: Spec, lp: SolveResult, *, deadline: float, stopper: Stopper | None = None
+) -> WeekBound:
+    """The planner's bound: the weekly LP's, raised by `lagrangian_bound` at its duals."""
+    assert lp.objective is not None
+    if lp.row_duals is None or lp.status != "optimal":
+        return WeekBound(value=lp.objective, lp=lp.objective)
+    return lagrangian_bound(
+        spec, lp.row_duals, floor=lp.objective, deadline=deadline, stopper=stopper
+    )
+
+
 def lagrangian_bound(
     spec: Spec,
-    lp: SolveResult,
+    row_duals: np.ndarray,
     *,
+    floor: float = -math.inf,
     deadline: float,
     stopper: Stopper | None = None,
 ) -> WeekBound:
-    """A Lagrangian bound of the week, priced with the weekly LP's duals; anytime.
+    """A Lagrangian bound of the week with the coupling rows priced at `row_duals`; anytime.
 
-    The coupling rows are priced at the weekly LP's duals, so the week falls apart into day
-    models and the `used` block. Each day's integer model over every candidate is bounded
-    in stages, every stage a valid bound: its LP (so the sum starts at the weekly LP bound);
-    then branch and bound over the columns with reduced cost rc <= delta, which proves
-    min(B, LP_d + smallest rc left out), since any integer day plan using a column j costs
-    at least LP_d + rc_j; then a wider window for the days where that cap was the limit.
-    `stopper` (stopped when the plan is ready) or the deadline ends the work; the bound is
-    then the best proven so far, so it can come out weaker on a busy machine.
+    With the coupling rows (uses per week, mains on consecutive days, distinct foods, a
+    weekly B12 rule) priced instead of enforced, the week falls apart into day models and
+    the `used` block, and the sum of any valid lower bounds of those, plus a constant, bounds
+    the week for any prices of the right sign (they are clipped to it). The weekly LP's own
+    duals make it at least the LP bound. Each day's integer model over every candidate is
+    bounded in stages, every stage a valid bound: its LP; then branch and bound over the
+    columns with reduced cost rc <= delta, which proves min(B, LP_d + smallest rc left out),
+    since any integer day plan using a column j costs at least LP_d + rc_j; then wider
+    windows for the days where that cap was the limit. `stopper` (stopped when the plan is
+    ready) or the deadline ends the work; the bound is then the best proven so far, so it can
+    come out weaker on a busy machine. `floor` is a bound known already (the LP's).
     """
     start = time.perf_counter()
-    assert lp.objective is not None
-    result = WeekBound(value=lp.objective, lp=lp.objective)
-    if lp.row_duals is None or lp.status != "optimal":
-        return result
+    result = WeekBound(value=floor, lp=floor)
     blocks = WeekBlocks(spec)
     if -1 in blocks.blocks:  # a column outside every block: no decomposition
         return result
-    cost, constant = blocks.priced_costs(lp.row_duals)
-    week_part = _block_bound(blocks, 0, cost) if 0 in blocks.blocks else 0.0
-    if week_part is None:
-        return result
+    cost, constant = blocks.priced_costs(row_duals)
+    solution = np.zeros(len(cost))
+    week_part = 0.0
+    if 0 in blocks.blocks:
+        found = _block_bound(blocks, 0, cost)
+        if found is None:
+            return result
+        week_part, solution[blocks.cols_of[0]] = found
     days = [b for b in blocks.blocks if b > 0]
     relaxed = {d: _day_relaxation(blocks, d, cost) for d in days}
-    if any(r is None for r in relaxed.values()):
-        return result
-    bounds = {d: r[0] for d, r in relaxed.items() if r is not None}
+    bounds: dict[int, float] = {}
+    for d, relaxation in relaxed.items():
+        if relaxation is None:
+            return result
+        bounds[d] = relaxation[0]
+        solution[blocks.cols_of[d]] = relaxation[2]
 
     def publish() -> None:
         total = constant + week_part + sum(bounds.values())
         result.lagrangian = total
-        result.value = max(lp.objective or -math.inf, total)
+        result.value = max(floor, total)
         result.day_bounds = dict(bounds)
         result.seconds = time.perf_counter() - start
+        result.solution = solution
 
     publish()
-    windows = {d: DAY_BOUND_RC for d in days}
-    for _ in range(1 + DAY_BOUND_RETRIES):
-        for d in days:
-            if time.perf_counter() > deadline or (stopper is not None and stopper.stopped):
-                return result
-            if windows[d] is None:
-                continue
-            relaxation = relaxed[d]
-            assert relaxation is not None
-            proven, wider = _day_branch_and_bound(
-                blocks, d, cost, relaxation, windows[d], deadline, stopper or Stopper()
-            )
-            if proven > bounds[d]:
-                bounds[d] = proven
-            windows[d] = wider
-            publish()
+    # First every day with a small window and few nodes, then more nodes or a wider window
+    # where that left the most unproven, the day with the most at stake first.
+    queue = [(0, 0.0, d, DAY_BOUND_RC, DAY_BOUND_FIRST_NODES) for d in days]
+    starts: dict[int, np.ndarray] = {}
+    while queue:
+        if time.perf_counter() > deadline or (stopper is not None and stopper.stopped):
+            return result
+        queue.sort(key=lambda item: (item[0], -item[1], item[2]))
+        stage, _, d, window, nodes = queue.pop(0)
+        relaxation = relaxed[d]
+        assert relaxation is not None
+        proven, wider, at_stake = _day_branch_and_bound(
+            blocks, d, cost, relaxation[:2], window, nodes, deadline, stopper or Stopper(), starts
+        )
+        bounds[d] = max(bounds[d], proven)
+        if d in starts:
+            solution[blocks.cols_of[d]] = starts[d]
+        publish()
+        if wider is not None and stage < DAY_BOUND_RETRIES:
+            queue.append((stage + 1, at_stake, d, wider, DAY_BOUND_NODES))
     return result
 
 
-def _block_bound(blocks: WeekBlocks, b: int, cost: np.ndarray) -> float | None:
+def _block_bound(blocks: WeekBlocks, b: int, cost: np.ndarray) -> tuple[float, np.ndarray] | None:
     """The exact optimum of a small block (the week's `used` columns: pick the best ones)."""
     h = blocks.model(b, cost, blocks.cols_of[b], mip=True)
     h.setOptionValue("mip_rel_gap", 0.0)
     h.setOptionValue("time_limit", DAY_BOUND_TIME_CAP)
     h.run()
-    bound = float(h.getInfo().mip_dual_bound)
-    return bound if math.isfinite(bound) else None
+    info = h.getInfo()
+    bound = float(info.mip_dual_bound)
+    if not math.isfinite(bound) or info.primal_solution_status != 2:
+        return None
+    return bound, np.asarray(h.getSolution().col_value, dtype=float)
 
 
 def _day_relaxation(
     blocks: WeekBlocks, d: int, cost: np.ndarray
-) -> tuple[float, np.ndarray] | None:
-    """Day d's priced LP: a valid bound of its integer model, and the reduced costs."""
+) -> tuple[float, np.ndarray, np.ndarray] | None:
+    """Day d's priced LP: a valid bound of its integer model, the reduced costs, the values."""
     cols = blocks.cols_of[d]
     model = blocks.model(d, cost, cols, mip=False)
     model.run()
@@ -1769,7 +1826,7 @@ def _day_relaxation(
     free = blocks.a["integer"][cols] & (blocks.a["lb"][cols] <= 0)
     # Negative reduced costs on columns at 0 are round-off; they would weaken the proof.
     slack = float(np.maximum(0.0, -lp.duals[free & (lp.x < 0.5)]).sum())
-    return lp.objective - slack, lp.duals
+    return lp.objective - slack, lp.duals, lp.x
 
 
 def _day_branch_and_bound(
@@ -1778,12 +1835,17 @@ def _day_branch_and_bound(
     cost: np.ndarray,
     relaxation: tuple[float, np.ndarray],
     delta: float,
+    nodes: int,
     deadline: float,
     stopper: Stopper,
-) -> tuple[float, float | None]:
-    """A bound of day d's priced integer model from branch and bound over the columns with
-    reduced cost <= delta (see `lagrangian_bound`), and the window to try next if the
-    left-out columns limited it (None when the bound is as good as this model can prove)."""
+    starts: dict[int, np.ndarray],
+) -> tuple[float, float | None, float]:
+    """A bound of day d's priced integer model from branch and bound (at most `nodes`) over
+    the columns with reduced cost <= delta (see `lagrangian_bound`); the window to try next
+    (None when nothing more is to be proven: wider if the left-out columns limited the
+    bound, the same if the node limit did) and how much is at stake there.
+    `starts[d]` keeps the best day plan found (values of the day's columns), the next
+    window's starting point."""
     lp_value, rc = relaxation
     cols = blocks.cols_of[d]
     free = blocks.a["integer"][cols] & (blocks.a["lb"][cols] <= 0)
@@ -1794,23 +1856,32 @@ def _day_branch_and_bound(
     options = {
         **HIGHS_DAY_OPTIONS,
         "mip_rel_gap": DAY_BOUND_GAP,
-        "mip_max_nodes": DAY_BOUND_NODES,
+        "mip_max_nodes": nodes,
         "time_limit": max(0.05, min(DAY_BOUND_TIME_CAP, deadline - time.perf_counter())),
     }
     for option, value in options.items():
         model.setOptionValue(option, value)
+    if d in starts:
+        values = starts[d][inside]
+        model.setSolution(len(values), np.arange(len(values), dtype=np.int32), values)
     if not stopper.run(model):
-        return lp_value, None
+        return lp_value, None, 0.0
     info = model.getInfo()
+    if info.primal_solution_status == 2:
+        values = np.zeros(len(cols))
+        values[inside] = np.asarray(model.getSolution().col_value, dtype=float)
+        starts[d] = values
     proven = float(info.mip_dual_bound)
     if math.isnan(proven) or proven == -math.inf:  # stopped before any bound
         proven = lp_value
     bound = min(proven, cap)  # +inf (no plan among these columns) leaves the cap
-    if proven <= cap or not len(left_out):
-        return bound, None
     found = float(info.objective_function_value) if info.primal_solution_status == 2 else math.inf
-    wider = found - lp_value + 1e-6 if math.isfinite(found) else 2 * delta
-    return bound, max(wider, 2 * delta)
+    if proven > cap and len(left_out):  # the left-out columns limit the proof: widen
+        wider = found - lp_value + 1e-6 if math.isfinite(found) else 2 * delta
+        return bound, max(wider, 2 * delta), proven - bound
+    if info.mip_node_count >= nodes and found - proven > DAY_BOUND_GAP * abs(found):
+        return bound, delta, found - proven  # the node limit stopped it: more nodes
+    return bound, None, 0.0
 
 
 def improve_week(
@@ -2123,7 +2194,7 @@ def make_plan(
         # same plan; the bound stops improving when the plan is ready.
         stopper = Stopper()
         with ThreadPoolExecutor(max_workers=1) as pool:
-            bound_job = pool.submit(lagrangian_bound, spec, lp, deadline=deadline, stopper=stopper)
+            bound_job = pool.submit(week_bound, spec, lp, deadline=deadline, stopper=stopper)
             week = solve_by_days(problem, tiers, solver=backend, deadline=deadline)
             if isinstance(week, Attempt) and time.perf_counter() < deadline:
                 week = solve_by_days(problem, tiers, solver=backend, deadline=deadline, paced=True)
