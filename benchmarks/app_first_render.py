@@ -1,9 +1,10 @@
 """Time the app's first page in Chromium, the way tests/test_browser.py does, over N fresh servers.
 
 Each run starts `streamlit run streamlit_app.py` on a free loopback port, waits for
-/_stcore/health, then times page.goto until the "Generate plan" button is visible and the
-script is idle (the browser test's measure). It also records when Streamlit's page shell
-(stApp) appeared, and a second visitor on the same (now warm) server.
+/_stcore/health, launches a new Chromium, then times page.goto until the "Generate plan" button
+is visible and the script is idle: the browser test's measure, in the same order. It also
+records when Streamlit's page shell (stApp) appeared, and a second visitor on the same (now
+warm) server.
 
     .venv/bin/python benchmarks/app_first_render.py [--runs 7] [--json out.json] [--app-dir DIR]
 
@@ -119,24 +120,19 @@ def main() -> int:
 
     runs = []
     with sync_playwright() as playwright, tempfile.TemporaryDirectory() as tmp:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS
-        )
-        # One throwaway visit so that Chromium's own start-up is not in the first run.
-        process, url, _ = start_server(Path(tmp), args.app_dir)
-        try:
-            visit(browser, url)
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
         for i in range(args.runs):
             db_dir = Path(tmp) / f"run{i}"
             db_dir.mkdir()
+            # As in the test: the server is up, then a new Chromium opens the page.
             process, url, health = start_server(db_dir, args.app_dir)
+            browser = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS
+            )
             try:
                 first = visit(browser, url)
                 second = visit(browser, url)
             finally:
+                browser.close()
                 process.terminate()
                 process.wait(timeout=10)
             run = {
@@ -153,7 +149,6 @@ def main() -> int:
                 f"(load {run['load_avg_1min']:.1f})",
                 flush=True,
             )
-        browser.close()
     summary = {
         key: {
             "median": statistics.median(r[key] for r in runs),
