@@ -324,7 +324,7 @@ def _b12_finding(problem: Problem) -> Finding:
     else:
         fixes.append(f"take a weekly {WEEKLY_SUPPLEMENT_UG:,} µg supplement")
     if profile.supplements == "none":
-        fixes[-1] += " (--supplements auto)"
+        fixes[-1] += " (supplements: auto)"  # the same words in the CLI and the app
     if problem.spread and best < target:
         free = _max_b12(problem, spread=False)
         if free >= target:
