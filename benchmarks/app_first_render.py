@@ -6,10 +6,12 @@ is visible and the script is idle: the browser test's measure, in the same order
 records when Streamlit's page shell (stApp) appeared, and a second visitor on the same (now
 warm) server.
 
-    .venv/bin/python benchmarks/app_first_render.py [--runs 7] [--json out.json] [--app-dir DIR]
+    .venv/bin/python benchmarks/app_first_render.py [--runs 7] [--json out.json]
+        [--app-dir DIR --app-dir DIR2 ...]
 
---app-dir serves another copy of streamlit_app.py, app_pages/ and .streamlit/ (say, an older
-commit's, from `git worktree add`), to compare versions on the same machine in the same hour.
+--app-dir serves another copy of streamlit_app.py, app_pages/ and .streamlit/, say an older
+commit's: `git archive COMMIT streamlit_app.py app_pages .streamlit | tar -x -C DIR`. Given more
+than once, the copies take turns run by run, so a busy machine's load falls on all of them alike.
 """
 
 from __future__ import annotations
@@ -105,66 +107,88 @@ def visit(browser, url: str) -> dict[str, float]:
     return {"shell_s": shell, "usable_s": usable}
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=7, help="fresh servers to time (default 7)")
-    parser.add_argument("--json", type=Path, help="write every run's numbers here")
-    parser.add_argument(
-        "--app-dir", type=Path, default=ROOT, help="folder holding streamlit_app.py (default: repo)"
-    )
-    args = parser.parse_args()
-    if not CHROMIUM.exists():
-        print(f"{CHROMIUM} is absent: `apt-get install chromium`", file=sys.stderr)
-        return 2
-    from playwright.sync_api import sync_playwright
+KEYS = ("health_s", "first_shell_s", "first_usable_s", "second_usable_s")
 
-    runs = []
-    with sync_playwright() as playwright, tempfile.TemporaryDirectory() as tmp:
-        for i in range(args.runs):
-            db_dir = Path(tmp) / f"run{i}"
-            db_dir.mkdir()
-            # As in the test: the server is up, then a new Chromium opens the page.
-            process, url, health = start_server(db_dir, args.app_dir)
-            browser = playwright.chromium.launch(
-                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS
-            )
-            try:
-                first = visit(browser, url)
-                second = visit(browser, url)
-            finally:
-                browser.close()
-                process.terminate()
-                process.wait(timeout=10)
-            run = {
-                "health_s": health,
-                "first_shell_s": first["shell_s"],
-                "first_usable_s": first["usable_s"],
-                "second_usable_s": second["usable_s"],
-                "load_avg_1min": os.getloadavg()[0],
-            }
-            runs.append(run)
-            print(
-                f"run {i + 1}: health {health:.2f} s, first page shell {first['shell_s']:.2f} s, "
-                f"usable {first['usable_s']:.2f} s; second visitor {second['usable_s']:.2f} s "
-                f"(load {run['load_avg_1min']:.1f})",
-                flush=True,
-            )
-    summary = {
+
+def summarise(runs: list[dict[str, float]]) -> dict[str, dict[str, float]]:
+    return {
         key: {
             "median": statistics.median(r[key] for r in runs),
             "min": min(r[key] for r in runs),
             "max": max(r[key] for r in runs),
         }
-        for key in ("health_s", "first_shell_s", "first_usable_s", "second_usable_s")
+        for key in KEYS
     }
-    for key, stats in summary.items():
-        print(
-            f"{key}: median {stats['median']:.2f} s "
-            f"(min {stats['min']:.2f}, max {stats['max']:.2f}, {len(runs)} runs)"
-        )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7, help="fresh servers per app (default 7)")
+    parser.add_argument("--json", type=Path, help="write every run's numbers here")
+    parser.add_argument(
+        "--app-dir",
+        type=Path,
+        action="append",
+        help="folder holding streamlit_app.py (default: the repo); give it twice or more to "
+        "compare versions run by run",
+    )
+    args = parser.parse_args()
+    app_dirs = [d.resolve() for d in args.app_dir or [ROOT]]
+    if not CHROMIUM.exists():
+        print(f"{CHROMIUM} is absent: `apt-get install chromium`", file=sys.stderr)
+        return 2
+    from playwright.sync_api import sync_playwright
+
+    runs: dict[Path, list[dict[str, float]]] = {d: [] for d in app_dirs}
+    with sync_playwright() as playwright, tempfile.TemporaryDirectory() as tmp:
+        for i in range(args.runs):
+            for n, app_dir in enumerate(app_dirs):
+                db_dir = Path(tmp) / f"run{i}-{n}"
+                db_dir.mkdir()
+                # As in the test: the server is up, then a new Chromium opens the page.
+                process, url, health = start_server(db_dir, app_dir)
+                browser = playwright.chromium.launch(
+                    executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS
+                )
+                try:
+                    first = visit(browser, url)
+                    second = visit(browser, url)
+                finally:
+                    browser.close()
+                    process.terminate()
+                    process.wait(timeout=10)
+                run = {
+                    "health_s": health,
+                    "first_shell_s": first["shell_s"],
+                    "first_usable_s": first["usable_s"],
+                    "second_usable_s": second["usable_s"],
+                    "load_avg_1min": os.getloadavg()[0],
+                }
+                runs[app_dir].append(run)
+                print(
+                    f"{app_dir} run {i + 1}: health {health:.2f} s, first page shell "
+                    f"{first['shell_s']:.2f} s, usable {first['usable_s']:.2f} s; second visitor "
+                    f"{second['usable_s']:.2f} s (load {run['load_avg_1min']:.1f})",
+                    flush=True,
+                )
+    summaries = {str(d): summarise(r) for d, r in runs.items()}
+    for app_dir, summary in summaries.items():
+        print(app_dir)
+        for key, stats in summary.items():
+            print(
+                f"  {key}: median {stats['median']:.2f} s "
+                f"(min {stats['min']:.2f}, max {stats['max']:.2f}, {args.runs} runs)"
+            )
     if args.json:
         args.json.write_text(
-            json.dumps({"machine": platform.platform(), "runs": runs, "summary": summary}, indent=2)
+            json.dumps(
+                {
+                    "machine": platform.platform(),
+                    "runs": {str(d): r for d, r in runs.items()},
+                    "summary": summaries,
+                },
+                indent=2,
+            )
         )
     return 0
 
