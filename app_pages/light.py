@@ -105,7 +105,7 @@ def _warm() -> None:
     import planner.model  # noqa: F401
 
     # Streamlit runs a full garbage collection after every script run; over the ~110,000
-    # long-lived objects of the library, its imports and the catalog that took 40-50 ms each
+    # long-lived objects of the library, its imports and the catalog that took 42-51 ms each
     # time on the development machine. Frozen, they are skipped (under 0.1 ms).
     gc.freeze()
 

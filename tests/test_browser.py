@@ -23,6 +23,9 @@ CHROMIUM = Path("/usr/bin/chromium")
 REPO = Path(__file__).resolve().parents[1]
 # The goal is 2 s on the development machine; the limit leaves room for a busy CI runner.
 FIRST_RENDER_LIMIT_S = 5.0
+# The goal itself, asserted too: the first page no longer waits for the planner package, and
+# measured 0.9-1.4 s with both cores busy (load 4-5; docs/performance.md, "App first render").
+FIRST_RENDER_GOAL_S = 2.0
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -151,7 +154,7 @@ def full_screenshot(page, path: Path, width: int) -> None:
 
 
 def test_first_page_renders_quickly(app_url, browser, artifacts_dir):
-    """The Plan page of a fresh server (catalog and labels not yet cached) is usable quickly."""
+    """The Plan page of a fresh server (library not yet imported, catalog not loaded) is quick."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     start = time.monotonic()
     page.goto(app_url)
@@ -161,6 +164,10 @@ def test_first_page_renders_quickly(app_url, browser, artifacts_dir):
     page.close()
     (artifacts_dir / "first-render-seconds.txt").write_text(f"{elapsed:.2f}\n")
     assert elapsed < FIRST_RENDER_LIMIT_S, f"first page took {elapsed:.1f} s to render"
+    assert elapsed < FIRST_RENDER_GOAL_S, (
+        f"first page took {elapsed:.2f} s, over the {FIRST_RENDER_GOAL_S} s goal; "
+        "benchmarks/app_first_render.py times it over several fresh servers"
+    )
 
 
 def test_vegan_plan_download_shopping_list_and_screenshots(app_url, browser, artifacts_dir):
