@@ -179,6 +179,7 @@ class Candidates:
     """Foods that may appear in the plan, with per-half-portion values as numpy arrays."""
 
     ids: np.ndarray
+    id_hash: np.ndarray  # a stable 64-bit hash per food id: the seeded preference's input
     frame: pd.DataFrame  # index food_id: description, portion, portion_grams, category, role
     half_grams: np.ndarray
     cap: np.ndarray  # max half portions per meal
@@ -260,11 +261,16 @@ class Problem:
 
     def shuffle_costs(self, day: int, slot_index: int, positions: np.ndarray) -> np.ndarray:
         """Seeded uniform(0, 1) per food, slot and day: the same for any candidate subset."""
-        return _hash_uniform(self.cands.ids[positions], self.profile.seed, day, slot_index)
+        return _hash_uniform(self.cands.id_hash[positions], self.profile.seed, day, slot_index)
 
 
-def _hash_uniform(food_ids: np.ndarray, seed: int, day: int, slot_index: int) -> np.ndarray:
-    base = pd.util.hash_array(np.asarray(food_ids, dtype=object)).astype(np.uint64)
+def _id_hashes(food_ids: np.ndarray) -> np.ndarray:
+    """Hash the ids once per candidate set: hashing strings is the slow part (~0.1 s a plan)."""
+    return pd.util.hash_array(np.asarray(food_ids, dtype=object)).astype(np.uint64)
+
+
+def _hash_uniform(base: np.ndarray, seed: int, day: int, slot_index: int) -> np.ndarray:
+    """Seeded uniform(0, 1) from the ids' hashes (`_id_hashes`): splitmix64 of hash ^ seed mix."""
     mix = np.uint64((seed * 1_000_003 + day * 7_919 + slot_index * 104_729) & 0xFFFFFFFFFFFF)
     with np.errstate(over="ignore"):
         z = base ^ (mix * np.uint64(0x9E3779B97F4A7C15))
@@ -442,6 +448,7 @@ def build_candidates(
     roles = [_split_list(r) | {str(m)} for r, m in zip(pool["roles"], pool["role"], strict=True)]
     cslots = [_split_list(s) for s in pool["slots"]]
     position = {food_id: i for i, food_id in enumerate(ids)}
+    id_hash = _id_hashes(ids)
     sodium_portion = pool["sodium_mg"].to_numpy() * half * 2 / 100.0
     static = (
         pool["source"].map(SOURCE_ITEM_COST).fillna(1.5).to_numpy(dtype=float)
@@ -455,7 +462,9 @@ def build_candidates(
     for si, slot in enumerate(profile.slots):
         here = np.array([i for i, s in enumerate(cslots) if slot.foods_from in s], dtype=np.int64)
         if preselect:
-            chosen = _preselect(here, ids, roles, static, b12_density, kept, profile.seed, si, days)
+            chosen = _preselect(
+                here, id_hash, roles, static, b12_density, kept, profile.seed, si, days
+            )
         else:
             chosen = {d: here for d in days}
         for d in days:
@@ -474,6 +483,7 @@ def build_candidates(
     cap = np.maximum(cap, min_half)
     return Candidates(
         ids=ids,
+        id_hash=id_hash,
         frame=frame,
         half_grams=half,
         cap=cap,
@@ -498,7 +508,7 @@ def build_candidates(
 
 def _preselect(
     here: np.ndarray,
-    ids: np.ndarray,
+    id_hash: np.ndarray,
     roles: list[frozenset[str]],
     static: np.ndarray,
     b12_density: np.ndarray,
@@ -521,7 +531,7 @@ def _preselect(
     always = set(here[kept[here]].tolist()) | set(here[rich].tolist())
     out = {}
     for d in days:
-        score = static[here] + W_SHUFFLE * _hash_uniform(ids[here], seed, d, slot_index)
+        score = static[here] + W_SHUFFLE * _hash_uniform(id_hash[here], seed, d, slot_index)
         chosen = set(always)
         for member in by_role.values():
             best = member[np.argsort(score[member], kind="stable")[:PRESELECT_PER_ROLE]]
@@ -635,6 +645,29 @@ class Spec:
             np.broadcast_to(np.asarray(coef_a, dtype=float), (k,)).copy(),
             np.broadcast_to(np.asarray(coef_b, dtype=float), (k,)).copy(),
         ]
+        self.row_names.extend(names)
+        self.row_sense.extend([sense] * k)
+        self.row_rhs.extend(np.broadcast_to(np.asarray(rhs, dtype=float), (k,)).tolist())
+
+    def rows_grouped(
+        self,
+        names: Sequence[str],
+        entry_row: np.ndarray,
+        cols: np.ndarray,
+        coefs: Any,
+        sense: str,
+        rhs: Any,
+    ) -> None:
+        """Many rows at once: entry i goes to row entry_row[i] (0..len(names)-1, entries of a
+        row in the order given), without a Python call per row."""
+        k = len(names)
+        if k == 0:
+            return
+        first = len(self.row_names)
+        cols = np.asarray(cols, dtype=np.int64)
+        self._r.append(first + np.asarray(entry_row, dtype=np.int64))
+        self._c.append(cols)
+        self._v.append(np.broadcast_to(np.asarray(coefs, dtype=float), cols.shape).copy())
         self.row_names.extend(names)
         self.row_sense.extend([sense] * k)
         self.row_rhs.extend(np.broadcast_to(np.asarray(rhs, dtype=float), (k,)).tolist())
@@ -1124,10 +1157,18 @@ def build_model(
         l_all = np.concatenate(parts["level"])
         # Each food at most once a day, at one amount.
         order = np.argsort(f_all, kind="stable")
-        bounds = np.flatnonzero(np.diff(f_all[order])) + 1
-        for group in np.split(order, bounds):
-            if len(group) > 1:
-                spec.row(f"once_day{d}_{c.ids[f_all[group[0]]]}", z_all[group], 1.0, "L", 1.0)
+        starts = np.flatnonzero(np.r_[True, np.diff(f_all[order]) != 0])
+        sizes = np.diff(np.r_[starts, len(order)])
+        many = sizes > 1
+        entries = np.repeat(many, sizes)
+        spec.rows_grouped(
+            [f"once_day{d}_{food}" for food in c.ids[f_all[order[starts[many]]]]],
+            np.repeat(np.arange(int(many.sum())), sizes[many]),
+            z_all[order[entries]],
+            1.0,
+            "L",
+            1.0,
+        )
         kcal_all = c.kcal[f_all] * l_all
         spec.row(f"energy_day{d}_min", z_all, clip(kcal_all, t.kcal_min), "G", t.kcal_min)
         spec.row(f"energy_day{d}_max", z_all, kcal_all, "L", t.kcal_max)
