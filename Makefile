@@ -41,9 +41,13 @@ datacard: labels
 golden: $(BIN)/.installed
 	$(BIN)/python scripts/regenerate_golden.py
 
+# All benchmarks, one after the other (plan_bench.py alone runs for a quarter of an hour or
+# more: each preset's naive model gets 60 s twice). Numbers in docs/performance.md.
 bench: $(BIN)/.installed
 	$(BIN)/python benchmarks/ingest_bench.py
 	$(BIN)/python benchmarks/plan_bench.py
+	$(BIN)/python benchmarks/plan_seeds.py
+	$(BIN)/python benchmarks/app_first_render.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
