@@ -6,8 +6,10 @@ Three steps, cheapest first:
    price; the rows that still fall short are the reasons, with the shortfall in their units.
    For B12 the diagnosis also computes the most B12 the allowed foods can supply in a day and
    the smallest supplement that would close the gap.
-3. The week: when single days work but the week does not, the weekly rules (uses per food,
-   distinct foods, mains) are made elastic the same way.
+3. The week: when single days work but the week does not, B12 spread over meals is checked
+   (`b12_spread_days`: can the foods that supply B12 serve two meals a day under the
+   weekly caps?), then the weekly rules (uses per food, distinct foods, mains) are made
+   elastic the same way.
 """
 
 from __future__ import annotations
@@ -18,11 +20,13 @@ from typing import Any
 import numpy as np
 
 from planner.model import (
+    B12_SPREAD_SHARE,
     SUPPLEMENT_STRENGTHS_UG,
     WEEKLY_SUPPLEMENT_UG,
     Attempt,
     Problem,
     Regimen,
+    Spec,
     absorbed_ug,
     all_columns,
     build_model,
@@ -87,6 +91,8 @@ def diagnose(problem: Problem, attempts: list[Attempt] | None = None) -> Diagnos
     findings = structure_findings(problem)
     if not findings:
         findings = _one_day(problem)
+    if not findings:
+        findings = _b12_spread(problem)
     if not findings:
         findings = _week(problem)
     if not findings:
@@ -355,6 +361,82 @@ def _smallest_supplement(food_best: float, target: float, absorbed: bool) -> flo
 
 
 # --- step 3: the week ----------------------------------------------------------------------
+
+
+def b12_spread_days(problem: Problem) -> tuple[int, list[int]]:
+    """How many days can get their absorbed B12 from two or more meals (the spread rule: no
+    meal above B12_SPREAD_SHARE of the target) under the weekly caps, and the B12 sources.
+
+    A small integer model of B12 alone: a food at most once a day and `max_per_week` times
+    a week, a meal's absorbed B12 at most the sum of what each of its foods gives at its
+    largest portion (the dose-absorption curve is concave, so that sum is an upper bound).
+    Energy, meal composition, locks and the mains rule are left out, so fewer days than the
+    plan has proves that no plan exists."""
+    c = problem.cands
+    target = float(problem.targets.b12_absorbed_ug_per_day or 0.0)
+    sources = np.flatnonzero(c.b12c > 0)
+    caps = food_caps(problem)
+    spec = Spec()
+    used: dict[tuple[int, int], list[int]] = {}  # (week, food) -> columns
+    daily: dict[tuple[int, int], list[int]] = {}  # (day, food) -> columns
+    for d in range(1, problem.n_days + 1):
+        meals = []
+        for slot in problem.slots:
+            here = np.intersect1d(sources, c.members[slot.name])
+            if len(here) == 0:
+                continue
+            names = [f"y_d{d}_{slot.name}_{c.ids[p]}" for p in here]
+            y = spec.cols(names, 0.0, 1.0, integer=True)
+            gives = np.array([absorbed_ug(float(c.b12c[p] * c.cap[p])) for p in here])
+            w = spec.cols([f"absorbed_d{d}_{slot.name}"], 0.0, B12_SPREAD_SHARE * target)[0]
+            spec.row(f"meal_d{d}_{slot.name}", np.append(y, w), np.append(-gives, 1.0), "L", 0)
+            meals.append(w)
+            for p, col in zip(here, y, strict=True):
+                used.setdefault((problem.week_of(d), int(p)), []).append(int(col))
+                daily.setdefault((d, int(p)), []).append(int(col))
+        met = spec.cols([f"met_d{d}"], 0.0, 1.0, -1.0, integer=True)[0]
+        spec.row(f"day{d}", np.append(meals, met), np.append(np.ones(len(meals)), -target), "G", 0)
+    for (d, p), cols in daily.items():
+        if len(cols) > 1:
+            spec.row(f"once_d{d}_{c.ids[p]}", cols, 1.0, "L", 1.0)
+    for (week, p), cols in used.items():
+        if len(cols) > caps[p]:
+            spec.row(f"uses_{c.ids[p]}_week{week + 1}", cols, 1.0, "L", float(caps[p]))
+    result = solve_with_highs_arrays(spec, mip=True, time_limit=10.0)
+    if result.status != "optimal" or result.objective is None:
+        return problem.n_days, sources.tolist()  # unknown: claim nothing
+    return int(round(-result.objective)), sources.tolist()
+
+
+def _b12_spread(problem: Problem) -> list[Finding]:
+    """Too few B12 sources, under the weekly caps, to spread B12 over two meals every day."""
+    if not problem.spread:
+        return []
+    days, sources = b12_spread_days(problem)
+    if days >= problem.n_days:
+        return []
+    c = problem.cands
+    profile = problem.profile
+    foods = DIET_FOODS.get(profile.diet, "foods")
+    slotted = [p for p in sources if any(p in set(m.tolist()) for m in c.members.values())]
+    slotted.sort(key=lambda p: -float(c.b12c[p] * c.cap[p]))
+    names = [str(c.frame.iloc[p]["description"]) for p in slotted[:4]]
+    listed = "; ".join(names) + ("; ..." if len(slotted) > 4 else "")
+    target = float(problem.targets.b12_absorbed_ug_per_day or 0.0)
+    fixes = [
+        "allow fortified plant milks or cereals",
+        "raise the uses per food",
+        "turn off absorption-aware planning",
+        "add a supplement (supplements: auto)",
+    ]
+    text = (
+        f"Absorption-aware planning needs the {target:g} µg of absorbed B12 a day from at "
+        f"least two meals (none above {B12_SPREAD_SHARE:.0%} of it), but the allowed {foods} "
+        f"that supply B12 ({len(slotted)}, such as {listed}) can do that on at most {days} "
+        f"of the {problem.n_days} days, each at most {_times(profile.max_per_week)} a week "
+        "and only in the meals they suit: " + ", or ".join(fixes) + "."
+    )
+    return [Finding("b12_spread_week", text, days, problem.n_days, "days", fixes)]
 
 
 def _week(problem: Problem) -> list[Finding]:

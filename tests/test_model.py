@@ -136,6 +136,24 @@ def test_known_infeasible_profile_gets_a_plain_diagnosis(catalog, labels):
     assert any("25 µg" in fix for fix in finding.fixes)  # 25 µg alone gives 1.25 absorbed
 
 
+def test_too_few_b12_sources_to_spread_over_two_meals_is_explained(catalog, labels):
+    """Vegan without plant milks and alternatives: every day's B12 works on its own, but the
+    few foods left that carry B12 cannot serve two meals on all seven days at 3 uses a week
+    (in the real catalog: two fortified tofus for lunch or dinner, 3 times each)."""
+    profile = Profile(diet="vegan", supplements="none", exclude_categories=["dairy_alt"])
+    with pytest.raises(NoPlanError) as err:
+        make_plan(profile, catalog, labels=labels, time_limit=30)
+    finding = err.value.diagnosis.findings[0]
+    assert finding.constraint == "b12_spread_week"
+    assert (finding.available, finding.needed) == (6, 7)
+    assert "at most 6 of the 7 days" in finding.message
+    assert "Tofu" in finding.message
+    # Each fix it names gives a verified plan.
+    for fix in ({"absorption": False}, {"max_per_week": 4}, {"supplements": "auto"}):
+        plan = make_plan(profile.model_copy(update=fix), catalog, labels=labels)
+        assert verify_plan(plan, catalog, labels).ok
+
+
 def test_auto_supplement_closes_the_gap_and_says_so(catalog, labels):
     sources = labels.index[labels["vegan"].astype(bool) & (labels["b12_counted_all_ug"] > 0)]
     plan = plan_for(catalog, labels, diet="vegan", supplements="auto", exclude_foods=list(sources))
