@@ -127,8 +127,10 @@ def absorbed_from_dose(dose_ug: float) -> float:
     return last_y + PASSIVE_FRACTION * (dose_ug - last_x)
 
 
-def _close(a: float, b: float, tol: float = REL_TOL) -> bool:
-    return abs(a - b) <= tol * max(1.0, abs(a), abs(b)) + 0.01
+def _close(a: float, b: float, tol: float = REL_TOL, unit: float = 0.0) -> bool:
+    """Equal up to `tol` relative, and up to half the `unit` the stated value was rounded to
+    (day totals keep one decimal, so 28.15 g is stored as 28.1)."""
+    return abs(a - b) <= tol * max(1.0, abs(a), abs(b)) + 0.01 + unit / 2
 
 
 def _split(value: Any) -> set[str]:
@@ -718,15 +720,15 @@ def _check_claimed_days(plan: Plan, days: list[DayCheck], out: list[Violation]) 
         if c is None:
             out.append(Violation("day_totals", f"day {check.day}: no totals in the plan"))
             continue
-        pairs = [
-            ("kcal", c.kcal, check.kcal),
-            ("protein_g", c.protein_g, check.protein_g),
-            ("b12_counted_ug", c.b12_counted_ug, check.b12_counted_ug),
+        pairs = [  # the stored precision of each day total (planner.model.assemble_plan)
+            ("kcal", c.kcal, check.kcal, 0.1),
+            ("protein_g", c.protein_g, check.protein_g, 0.1),
+            ("b12_counted_ug", c.b12_counted_ug, check.b12_counted_ug, 0.001),
         ]
         if c.b12_absorbed_ug is not None:
-            pairs.append(("b12_absorbed_ug", c.b12_absorbed_ug, check.b12_absorbed_ug))
-        for key, stated, actual in pairs:
-            if not _close(stated, actual):
+            pairs.append(("b12_absorbed_ug", c.b12_absorbed_ug, check.b12_absorbed_ug, 0.001))
+        for key, stated, actual, unit in pairs:
+            if not _close(stated, actual, unit=unit):
                 out.append(
                     Violation(
                         "day_totals",

@@ -49,6 +49,20 @@ def test_planner_output_verifies(catalog, labels, vegan_plan, omnivore_plan):
             assert check.b12_counted_ug == pytest.approx(stated.b12_counted_ug, abs=0.01)
 
 
+def test_day_totals_rounded_to_their_stored_precision_are_accepted(catalog, labels):
+    """Day totals keep one decimal: a vegan week for a 1-3 year old has a day of 28.15 g
+    protein, stored as 28.1, which the check once took for a solver bug (no plan at all)."""
+    profile = Profile(diet="vegan", life_stage="child-1-3", supplements="none")
+    plan = make_plan(profile, catalog, labels=labels)
+    report = verify_plan(plan, catalog, labels)
+    assert report.ok, report.summary()
+    # A real difference in a small total is still caught.
+    actual = report.days[0].protein_g
+    copy = plan.model_copy(deep=True)
+    copy.days[0] = copy.days[0].model_copy(update={"protein_g": round(actual - 0.3, 1)})
+    assert "day_totals" in names(verify_plan(copy, catalog, labels))
+
+
 def test_non_vegan_food_in_a_vegan_plan(catalog, labels, vegan_plan):
     milk = "fndds:11111000"
     bad = edited(vegan_plan, 0, food_id=milk, description="Milk, whole")
