@@ -1489,17 +1489,7 @@ def select_columns(
             continue
         rich = np.flatnonzero(c.b12c[pos] > 0)
         rich = rich[np.argsort(-c.b12c[pos][rich] / c.kcal[pos][rich], kind="stable")]
-        z, zf = lay.z[(d, slot_name)], lay.z_food[(d, slot_name)]
-        where = np.searchsorted(pos, zf)
-        used = np.zeros(len(pos), dtype=bool)
-        best_rc = np.full(len(pos), np.inf)
-        np.logical_or.at(used, where, lp.x[z] > 1e-6)
-        np.minimum.at(best_rc, where, lp.duals[z])
-        chosen = set(pos[used].tolist()) | (keep & set(pos.tolist()))
-        for role in sorted({r for p in pos for r in c.roles[p]}):
-            member = np.flatnonzero([role in c.roles[p] for p in pos])
-            order = member[np.argsort(best_rc[member], kind="stable")]
-            chosen |= set(pos[order[:per_role]].tolist())
+        chosen, _ = _lp_chosen(c, pos, lay, (d, slot_name), lp, keep, per_role)
         chosen |= set(pos[rich[:per_role]].tolist())
         selected[(d, slot_name)] = np.array(sorted(chosen), dtype=np.int64)
     return selected
@@ -1537,6 +1527,32 @@ def _day_columns(
     return out
 
 
+def _lp_chosen(
+    c: Candidates,
+    pos: np.ndarray,
+    lay: Layout,
+    key: tuple[int, str],
+    lp: SolveResult,
+    keep: set[int],
+    per_role: int,
+) -> tuple[set[int], np.ndarray]:
+    """Of the candidates `pos` of one day and slot: those the LP uses, the kept ones and the
+    best `per_role` of each role by reduced cost; and each candidate's best reduced cost."""
+    assert lp.x is not None and lp.duals is not None
+    z, zf = lay.z[key], lay.z_food[key]
+    where = np.searchsorted(pos, zf)
+    used = np.zeros(len(pos), dtype=bool)
+    best_rc = np.full(len(pos), np.inf)
+    np.logical_or.at(used, where, lp.x[z] > 1e-6)
+    np.minimum.at(best_rc, where, lp.duals[z])
+    chosen = set(pos[used].tolist()) | (keep & set(pos.tolist()))
+    for role in sorted({r for p in pos for r in c.roles[p]}):
+        member = np.flatnonzero([role in c.roles[p] for p in pos])
+        order = member[np.argsort(best_rc[member], kind="stable")]
+        chosen |= set(pos[order[:per_role]].tolist())
+    return chosen, best_rc
+
+
 def day_lp_columns(
     problem: Problem, d: int, state: CarryState, per_role: int = DAY_LP_COLUMNS_PER_ROLE
 ) -> dict[tuple[int, str], np.ndarray] | None:
@@ -1556,17 +1572,7 @@ def day_lp_columns(
         if len(pos) == 0:
             out[key] = pos
             continue
-        z, zf = lay.z[key], lay.z_food[key]
-        where = np.searchsorted(pos, zf)
-        used = np.zeros(len(pos), dtype=bool)
-        best_rc = np.full(len(pos), np.inf)
-        np.logical_or.at(used, where, lp.x[z] > 1e-6)
-        np.minimum.at(best_rc, where, lp.duals[z])
-        chosen = set(pos[used].tolist()) | (keep & set(pos.tolist()))
-        for role in sorted({r for p in pos for r in c.roles[p]}):
-            member = np.flatnonzero([role in c.roles[p] for p in pos])
-            order = member[np.argsort(best_rc[member], kind="stable")]
-            chosen |= set(pos[order[:per_role]].tolist())
+        chosen, best_rc = _lp_chosen(c, pos, lay, key, lp, keep, per_role)
         rich = np.flatnonzero(c.b12c[pos] > 0)
         order = rich[np.argsort(best_rc[rich], kind="stable")]
         chosen |= set(pos[order[:per_role]].tolist())
