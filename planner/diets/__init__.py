@@ -337,7 +337,7 @@ def explain(food_id: str, catalog: Catalog) -> Explanation:
         )
         lines.append(f"B12: {b12:g} µg per 100 g listed ({added_text})")
         if not row["b12_reliable"]:
-            lines.append(f"  - counts 0: {row['b12_unreliable_reason']}")
+            lines.append(f"  - only added B12 counts: {row['b12_unreliable_reason']}")
         lines.append(
             f"  - counts {row['b12_counted_all_ug']:g} µg under 'all sources', "
             f"{row['b12_counted_fortified_only_ug']:g} µg under 'fortified and supplements only'"

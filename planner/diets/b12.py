@@ -1,7 +1,9 @@
 """Which B12 counts: natural vs added, reliable vs not, under each B12-source rule.
 
 Listed values are never changed; these columns say how much of them counts. Unknown B12 stays
-unknown (`b12_known` False) and counts 0, so the UI can say "unknown" rather than "0".
+unknown (`b12_known` False, `b12_natural_ug` NaN) and counts 0 toward targets, so the UI can say
+"unknown" rather than "0". Unreliable sources (seaweed, mushrooms, fermented foods, yeast) count
+only B12 added to them; under the fortified-only rule only added B12 counts.
 """
 
 from __future__ import annotations
@@ -35,7 +37,18 @@ def b12_columns(
 
     added_known = added.notna()
     says_fortified = contains(names, FORTIFIED_WORDS) & ~contains(names, UNFORTIFIED_WORDS)
-    plant_b12 = ~animal & b12.gt(0) & unreliable_reason.isna() & (vegan | b12.ge(INFERRED_MIN_UG))
+    # Fast food, restaurant and prepared-meal groups may hide meat or fish: B12 there can be
+    # natural (a burger's beef), so it is never taken as fortification.
+    categories = foods["category"].fillna("").astype(str)
+    meat_possible = categories.map(
+        lambda c: bool(rules.groups[c].vegetarian_uncertain) if c in rules.groups else False
+    ).astype(bool)
+    plant_b12 = (
+        ~animal
+        & b12.gt(0)
+        & unreliable_reason.isna()
+        & (vegan | (b12.ge(INFERRED_MIN_UG) & ~meat_possible))
+    )
     fortified_inferred = ~added_known & (says_fortified | plant_b12)
     # A certainly-vegan food listing B12 with none added: the B12 has no reliable source.
     stray = vegan & b12.gt(0) & added_known & added.le(0) & unreliable_reason.isna()
@@ -48,10 +61,11 @@ def b12_columns(
     added_used = added.where(added_known, np.where(fortified_inferred & ~animal, b12, 0.0))
     natural = (b12 - added_used.fillna(0.0)).clip(lower=0.0).where(b12.notna())
     known = b12.notna()
-    counted_all = b12.where(reliable & known, 0.0).fillna(0.0)
     fortified_part = added_used.where(added_known | (fortified_inferred & ~animal), 0.0)
-    counted_fortified = fortified_part.where(reliable, 0.0).fillna(0.0).clip(lower=0.0)
-    counted_fortified = np.minimum(counted_fortified, counted_all)
+    fortified_part = fortified_part.fillna(0.0).clip(lower=0.0)
+    # An unreliable source (seaweed, mushrooms, yeast) counts only the B12 added to it.
+    counted_all = b12.where(reliable & known, np.minimum(fortified_part, b12)).fillna(0.0)
+    counted_fortified = np.minimum(fortified_part, counted_all)
     return pd.DataFrame(
         {
             "b12_known": known,
