@@ -212,3 +212,71 @@ def test_reviewed_overrides_apply_with_their_reason(labels):
     assert tofu_mayo["vegan"] and not tofu_mayo["egg"]
     # Without the override the name's 'mayonnaise' would have flagged egg.
     assert labels.loc["sr:04025", "egg"]  # Salad dressing, mayonnaise, regular
+
+
+def test_fndds_notes_name_the_other_foods_a_code_stands_for(labels):
+    # "tomato juice with clam or beef juice": Clamato is sold as a tomato cocktail.
+    cocktail = labels.loc["fndds:74302000"]  # Tomato juice cocktail
+    assert not cocktail["vegetarian"] and "FNDDS note" in cocktail["diet_reason"]
+    assert not labels.loc["fndds:58122320", "vegetarian"]  # Knish: cheese, potato, or meat
+    assert not labels.loc["fndds:56203155", "vegan"]  # instant oatmeal: "fruit and cream"
+    assert not labels.loc["fndds:71205040", "vegan"]  # potato sticks: Cheddar "fries"
+    # "NS as to meat" only says the report did not say: plain beans stay vegan.
+    assert labels.loc["fndds:41102110", "vegan"]  # Black beans, from canned, reduced sodium
+    # Vegetables "cooked with butter or margarine; animal fat" stay vegetarian: the name says
+    # what to cook them with.
+    assert labels.loc["fndds:72107231", "vegetarian"]
+
+
+def test_reviewed_name_rules(labels):
+    assert labels.loc["sr:19225", "byproduct"]  # Desserts, rennin, tablets: calf rennet
+    assert labels.loc["sr:18423", "egg"]  # Cookies, ladyfingers
+    assert not labels.loc["sr:43017", "vegetarian"]  # green goddess dressing: anchovies
+    # Juice with added vitamin D (usually D3 from lanolin) is not vegan; with calcium only it is.
+    assert not labels.loc["sr:09210", "vegan"] and labels.loc["sr:09210", "vegetarian"]
+    assert labels.loc["sr:09211", "vegan"]
+    # Distilled and cider vinegars are not fined like wine: recipes using them can be vegan.
+    assert labels.loc["sr:02053", "vegan"] and labels.loc["fndds:58151230", "vegan"]
+    # Smoothies other than juice smoothies usually contain milk or yogurt.
+    assert not labels.loc["sr:14087", "vegan"] and labels.loc["sr:31032", "vegan"]
+
+
+def test_fortified_only_never_counts_natural_b12_of_fast_food(catalog, labels):
+    # A Quarter Pounder's B12 is beef's, not fortification, though its name names no meat.
+    burger = labels.loc["sr:21234"]
+    assert catalog.foods.loc["sr:21234", "b12_ug"] > 1
+    assert burger["b12_counted_all_ug"] == catalog.foods.loc["sr:21234", "b12_ug"]
+    assert burger["b12_counted_fortified_only_ug"] == 0 and not burger["fortified_inferred"]
+    # Fortified cereals without a stated added amount still count under fortified-only.
+    cereal = labels.loc["sr:08506"]  # RALSTON Corn Flakes
+    assert cereal["fortified_inferred"] and cereal["b12_counted_fortified_only_ug"] > 0
+    # Under fortified-only, a food with a stated added amount counts that amount, never more.
+    known = catalog.foods["b12_added_ug"].notna()
+    counted = labels.loc[known, "b12_counted_fortified_only_ug"]
+    assert (counted <= catalog.foods.loc[known, "b12_added_ug"] + 1e-12).all()
+
+
+def test_unreliable_sources_count_only_added_b12(labels):
+    assert labels.loc["sr:18375", "b12_counted_all_ug"] == 0  # baker's yeast, active dry
+    foods = pd.DataFrame(
+        {
+            "food_id": ["new:ny", "new:nyf", "new:nori"],
+            "description": [
+                "Nutritional yeast flakes",
+                "Nutritional yeast flakes, fortified",
+                "Seaweed snack, nori",
+            ],
+            "category": ["Spices and Herbs", "Spices and Herbs", "Vegetables"],
+            "b12_ug": [2.0, 40.0, None],
+        }
+    )
+    new = label_new_foods(foods)
+    assert not new.loc["new:ny", "b12_reliable"] and new.loc["new:ny", "b12_counted_all_ug"] == 0
+    fortified = new.loc["new:nyf"]
+    assert not fortified["b12_reliable"]
+    assert fortified["b12_counted_all_ug"] == 40.0
+    assert fortified["b12_counted_fortified_only_ug"] == 40.0
+    # Missing B12 stays missing: not known, no natural amount, counts 0.
+    nori = new.loc["new:nori"]
+    assert not nori["b12_known"] and pd.isna(nori["b12_natural_ug"])
+    assert nori["b12_counted_all_ug"] == 0

@@ -44,9 +44,17 @@ def _extract(text: pd.Series, regex) -> pd.Series:
 
 
 def classify_names(
-    names: pd.Series, text_only: pd.Series, rules: Rules, categories: pd.Series | None = None
+    names: pd.Series,
+    text_only: pd.Series,
+    rules: Rules,
+    categories: pd.Series | None = None,
+    notes: bool = False,
 ) -> list[Status]:
-    """Judge food names by the term table; `text_only` rows also get the 'text'-scope terms."""
+    """Judge food names by the term table; `text_only` rows also get the 'text'-scope terms.
+
+    With `notes`, the texts are FNDDS additional descriptions (other foods the survey code stands
+    for) and only the 'note'-scope terms apply; otherwise 'note' terms are skipped.
+    """
     lower = names.fillna("").astype(str).str.lower()
     if categories is None:
         categories = pd.Series("", index=lower.index)
@@ -74,6 +82,8 @@ def classify_names(
     for term in rules.terms:
         if term.kind not in ("animal", "vegan_risk", "vegetarian_risk"):
             continue
+        if (term.scope == "note") != notes:
+            continue
         if term.regex is None:  # a rule about a whole category
             found = pd.Series("", index=lower.index, dtype=object)
         else:
@@ -90,7 +100,7 @@ def classify_names(
             if term.regex is None:
                 why = f"category '{categories[label]}' ({term.reason})"
             else:
-                why = f"name has '{word}' ({term.reason})"
+                why = f"{'note' if notes else 'name'} has '{word}' ({term.reason})"
             if term.kind == "animal":
                 status.flags.setdefault(term.flag, why)
             elif term.kind == "vegan_risk":
@@ -188,6 +198,24 @@ def judge_recipes(
     name_status = dict(zip(fndds.index, names, strict=True))
     for status in names:
         pop_plain_markers(status)
+    # The additional description lists other foods the survey code stands for ("with or
+    # without cheese", "tomato juice with clam or beef juice"): the food named may be one of them.
+    extra = fndds.get("additional_description")
+    if extra is not None:
+        has_note = extra.notna() & extra.astype(str).str.strip().ne("")
+        if has_note.any():
+            note_text = extra[has_note].astype(str)
+            judged = classify_names(
+                note_text,
+                pd.Series(False, index=note_text.index),
+                rules,
+                fndds.loc[has_note, "category"],
+                notes=True,
+            )
+            for food_id, text, note in zip(note_text.index, note_text, judged, strict=True):
+                shown = text.replace(";", ",")  # reasons are joined with '; '
+                via = f"FNDDS note '{shown}' (other foods this survey code stands for)"
+                name_status[food_id].merge(note, via)
 
     recipe: dict[str, list[tuple[int, str]]] = defaultdict(list)
     codes = ingredients["ingredient_code"].astype("int64").to_numpy()

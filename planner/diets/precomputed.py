@@ -22,7 +22,7 @@ from planner.files import atomic_path
 
 LABELS_FILE = "labels.parquet"
 # Bump when the labelling code changes in a way the rule tables do not show.
-CODE_VERSION = "2"
+CODE_VERSION = "3"
 FINGERPRINT_KEY = b"b12planner.labels.fingerprint"
 
 

@@ -157,7 +157,7 @@ class Term:
     regex: re.Pattern[str] | None  # None: the rule is about the whole category ('*')
     kind: str
     flag: str
-    scope: str  # "all" | "text"
+    scope: str  # "all" | "text" | "note" (FNDDS additional descriptions only)
     category: re.Pattern[str] | None
     reason: str
 
@@ -276,7 +276,15 @@ def load_rules() -> Rules:
             regex = _compile(path, row, "pattern", words=kind not in ("plain", "vegetarian_plain"))
             if regex is None:
                 raise DataError("empty pattern", path=path, row=int(row["_line"]), column="pattern")
-        scope = _choice(path, row, "scope", ("all", "text"))
+        scope = _choice(path, row, "scope", ("all", "text", "note"))
+        if scope == "note" and kind not in ("vegan_risk", "vegetarian_risk"):
+            raise DataError(
+                "'note' terms can only be vegan_risk or vegetarian_risk (a note names other "
+                "foods the survey code stands for, not the recipe)",
+                path=path,
+                row=int(row["_line"]),
+                column="scope",
+            )
         terms.append(Term(regex, kind, flag, scope, category, row["reason"].strip()))
 
     groups = {}
