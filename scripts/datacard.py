@@ -92,7 +92,10 @@ def build() -> str:
         "name and of each ingredient. Ingredient codes are resolved recursively: SR NDB numbers "
         "take the SR food's labels, FNDDS codes the FNDDS food's, and other codes (e.g. 100295 "
         "yogurt, 907971 bologna) are judged by their description. The name counts too: a "
-        "'honey' cereal whose recipe has no honey is still not vegan."
+        "'honey' cereal whose recipe has no honey is still not vegan. So does the additional "
+        "description, which names other foods the survey code stands for ('note' terms): "
+        "'fruit and cream' oatmeal is not vegan, a 'tomato juice cocktail' that also codes "
+        "'tomato juice with clam or beef juice' is not vegetarian."
     )
     add(
         "* **SR28 and FDC Foundation foods** (no recipes): the name (and SR common names), the "
@@ -116,8 +119,8 @@ def build() -> str:
         "vegan (and, for lard/broth/gelatin risks, not vegetarian) and is flagged "
         "`diet_uncertain`. Reviewed exceptions go in `overrides.csv`. Sugar refined with bone "
         "char and vitamin D of unstated origin in plant milks are not treated as animal "
-        "content; fortified ready-to-eat cereals are uncertain for vegans (vitamin D3 from "
-        "wool, honey)."
+        "content; fortified ready-to-eat cereals and juices with added vitamin D are uncertain "
+        "for vegans (vitamin D3 from wool, honey)."
     )
     add("* `b12plan foods --explain FOOD_ID` prints the decisive ingredient chain or rule.")
     add("")
@@ -166,7 +169,10 @@ def build() -> str:
             "fortification inferred, added amount not reported (`fortified_inferred`)",
             labels["fortified_inferred"],
         ),
-        ("unreliable source, counts 0 (`b12_reliable` false)", ~labels["b12_reliable"]),
+        (
+            "unreliable source, only added B12 counts (`b12_reliable` false)",
+            ~labels["b12_reliable"],
+        ),
         ("counts > 0 under 'all sources'", labels["b12_counted_all_ug"] > 0),
         (
             "counts > 0 under 'fortified and supplements only'",
@@ -186,8 +192,11 @@ def build() -> str:
     add(
         "Natural B12 = max(0, B12 − B12 added). Where a plant food (no animal flag) lists B12 "
         "but the source gives no added amount, all of it is taken as added (plants make no "
-        "B12; `fortified_inferred`), so it counts under 'fortified only'. A certainly vegan food "
-        "that lists B12 while the source says none was added counts 0 (no reliable source)."
+        "B12; `fortified_inferred`), so it counts under 'fortified only' (not in the fast-food, "
+        "restaurant and prepared-meal groups, whose B12 may be a burger's beef). A certainly "
+        "vegan food that lists B12 while the source says none was added counts 0 (no reliable "
+        "source); unreliable sources count only B12 added to them. Unknown B12 stays unknown "
+        "and counts 0."
     )
     add("")
     reasons = labels.loc[~labels["b12_reliable"], "b12_unreliable_reason"].value_counts()
