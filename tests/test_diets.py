@@ -221,6 +221,8 @@ def test_fndds_notes_name_the_other_foods_a_code_stands_for(labels):
     assert not labels.loc["fndds:58122320", "vegetarian"]  # Knish: cheese, potato, or meat
     assert not labels.loc["fndds:56203155", "vegan"]  # instant oatmeal: "fruit and cream"
     assert not labels.loc["fndds:71205040", "vegan"]  # potato sticks: Cheddar "fries"
+    # "with or without cheese" is read as written, not as an egg-free-style "without" phrase.
+    assert not labels.loc["fndds:71405030", "vegan"]  # Potato, hash brown, from dry mix
     # "NS as to meat" only says the report did not say: plain beans stay vegan.
     assert labels.loc["fndds:41102110", "vegan"]  # Black beans, from canned, reduced sodium
     # Vegetables "cooked with butter or margarine; animal fat" stay vegetarian: the name says

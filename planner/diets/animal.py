@@ -87,7 +87,9 @@ def classify_names(
         if term.regex is None:  # a rule about a whole category
             found = pd.Series("", index=lower.index, dtype=object)
         else:
-            found = _extract(neutral, term.regex)
+            # A note's "with or without cheese" says the code stands for the cheese version too:
+            # notes are read as written, not with the "without ..." phrases removed.
+            found = _extract(lower if notes else neutral, term.regex)
         hit = found.notna()
         if term.scope == "text":
             hit &= text_only
