@@ -9,6 +9,7 @@ fix, never a pydantic traceback.
 from __future__ import annotations
 
 import csv
+from difflib import get_close_matches
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, get_args
@@ -496,6 +497,115 @@ def reference_value(
     return None
 
 
+# The unit of each number a profile holds, so a refused value is told with its unit.
+FIELD_UNITS: dict[str, str] = {
+    "b12_target_ug": "µg/day",
+    "supplement_strength_ug": "µg",
+    "age_years": "years",
+    "weight_kg": "kg",
+    "height_cm": "cm",
+    "kcal": "kcal/day",
+    "kcal_tolerance": "(fraction of the energy target; 0.1 = ±10 %)",
+    "protein_g_per_kg": "g per kg of body weight",
+    "protein_g": "g/day",
+    "sodium_mg_max": "mg/day",
+    "days": "days",
+    "day": "(plan day)",
+    "max_per_week": "times a week",
+    "favourite_max_per_week": "times a week",
+    "max_distinct_foods": "foods",
+    "servings": "servings",
+    "price": "(currency units)",
+    "per_grams": "g",
+    "price_weight": "(weight of cost in the objective)",
+    "kcal_share_min": "(fraction of the day's energy)",
+    "kcal_share_max": "(fraction of the day's energy)",
+    "min_items": "foods",
+    "max_items": "foods",
+}
+BOUND_WORDS = {
+    "ge": "at least",
+    "gt": "more than",
+    "le": "at most",
+    "lt": "less than",
+}
+
+
+def _with_unit(value: Any, unit: str) -> str:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        value = int(value)
+    text = f"{value:g}" if isinstance(value, float) else str(value)
+    if not unit or unit.startswith("("):
+        return text
+    return f"{text} {unit}"
+
+
+def _field_bounds(loc: tuple[Any, ...], field: str) -> dict[str, float]:
+    """The numeric limits a profile field (or a slot, lock or price field) declares."""
+    nested: dict[str, type[BaseModel]] = {"slots": MealSlot, "locked": LockedMeal, "prices": Price}
+    model = Profile if len(loc) == 1 else nested.get(str(loc[0]))
+    info = model.model_fields.get(field) if model is not None else None
+    bounds: dict[str, float] = {}
+    for item in info.metadata if info is not None else ():
+        for key in BOUND_WORDS:
+            if getattr(item, key, None) is not None:
+                bounds[key] = getattr(item, key)
+    return bounds
+
+
+def _range_text(bounds: dict[str, float], unit: str) -> str:
+    """'from 1 to 14 days', 'more than 0 and at most 1000 µg/day', 'at least 0'."""
+    if "ge" in bounds and "le" in bounds:
+        return f"from {_with_unit(bounds['ge'], '')} to {_with_unit(bounds['le'], unit)}"
+    keys = [key for key in BOUND_WORDS if key in bounds]
+    return " and ".join(
+        f"{BOUND_WORDS[key]} {_with_unit(bounds[key], unit if key == keys[-1] else '')}"
+        for key in keys
+    )
+
+
+def _plain(error: Any) -> str:
+    """Pydantic's error as plain words with units: what was given and what is allowed."""
+    kind = error["type"]
+    loc = tuple(error["loc"])
+    field = next((str(p) for p in reversed(loc) if isinstance(p, str)), "")
+    unit = FIELD_UNITS.get(field, "")
+    note = f" {unit}" if unit.startswith("(") else ""
+    of_unit = f" of {unit}" if unit and not note else ""
+    given = error.get("input")
+    ctx = error.get("ctx") or {}
+    if (
+        any(key in ctx for key in BOUND_WORDS)
+        and isinstance(given, int | float)
+        and not isinstance(given, bool)
+    ):
+        bounds = _field_bounds(loc, field) or {k: v for k, v in ctx.items() if k in BOUND_WORDS}
+        allowed = _range_text(bounds, unit)
+        return f"{_with_unit(given, unit)} is out of range; give a value {allowed}{note}"
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return f"expected a whole number{of_unit}, got {given!r}{note}"
+    if kind in ("float_parsing", "float_type"):
+        return f"expected a number{of_unit}, got {given!r}{note}"
+    if kind == "literal_error":
+        return f"{given!r} is not a choice; use {ctx['expected']}"
+    if kind in ("bool_parsing", "bool_type"):
+        return f"expected true or false, got {given!r}"
+    if kind == "too_short":
+        return f"give at least {ctx['min_length']}"
+    if kind == "too_long":
+        return f"give at most {ctx['max_length']}"
+    if kind == "list_type":
+        return f'expected a list, e.g. ["fndds:11320100"], got {given!r}'
+    if kind == "extra_forbidden":
+        names = list(Profile.model_fields) if len(loc) == 1 else []
+        close = get_close_matches(field, names, n=1)
+        hint = f"did you mean {close[0]!r}?" if close else "remove it or check its spelling"
+        return f"no such setting; {hint}"
+    if kind == "missing":
+        return "required here, but missing"
+    return str(error["msg"]).removeprefix("Value error, ")
+
+
 def _fix_hint(loc: tuple[Any, ...], message: str) -> str:
     if not loc:
         return f"profile: {message}"
@@ -513,6 +623,6 @@ def parse_profile(data: dict[str, Any] | Profile | None = None, **overrides: Any
         return Profile.model_validate(raw)
     except ValidationError as err:
         first = err.errors()[0]
-        message = str(first["msg"]).removeprefix("Value error, ")
+        message = _plain(first)
         extra = f" ({err.error_count() - 1} more problem(s))" if err.error_count() > 1 else ""
         raise InputError(_fix_hint(tuple(first["loc"]), message) + extra) from None

@@ -189,3 +189,40 @@ def test_roles_and_slots_come_from_the_diet_rules():
 def test_profile_round_trips_through_a_dict():
     profile = Profile(diet="vegan", days=3, seed=7, exclude_foods=["fndds:11111000"])
     assert parse_profile(profile.model_dump(mode="json")) == profile
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        (
+            {"days": 15},
+            "profile field days: 15 days is out of range; give a value from 1 to 14 days",
+        ),
+        (
+            {"kcal": 5},
+            "profile field kcal: 5 kcal/day is out of range; give a value from 800 to "
+            "6000 kcal/day",
+        ),
+        (
+            {"weight_kg": 3.5},
+            "profile field weight_kg: 3.5 kg is out of range; give a value from 8 to 400 kg",
+        ),
+        (
+            {"b12_target_ug": 0},
+            "profile field b12_target_ug: 0 µg/day is out of range; give a value more than 0 and "
+            "at most 1000 µg/day",
+        ),
+        ({"days": "seven"}, "profile field days: expected a whole number of days, got 'seven'"),
+        ({"dayz": 7}, "profile field dayz: no such setting; did you mean 'days'?"),
+        (
+            {"locked": [{"day": 1, "slot": "lunch", "food_id": "x", "servings": 0}]},
+            "profile field locked.0.servings: 0 servings is out of range; give a value more than "
+            "0 and at most 10 servings",
+        ),
+    ],
+)
+def test_refused_values_are_told_with_their_unit_and_the_allowed_range(fields, message):
+    """Was pydantic's 'Input should be less than or equal to 14': no unit, no range."""
+    with pytest.raises(InputError) as err:
+        parse_profile(fields)
+    assert str(err.value) == message
