@@ -496,6 +496,10 @@ def test_cli_negative_pantry_amount(tmp_path, capsys):
         (["shopping-list", "{plan}", "--days", "9"], "days 1-7"),
         (["export", "{plan3}", "--format", "ics", "--out", "{tmp}/r.ics"], "no supplements"),
         (["export", "{plan}", "--format", "ics", "--out", "{tmp}"], "is a folder"),
+        # Each of these ended in a FileNotFoundError or NotADirectoryError traceback (exit 1).
+        (["export", "{plan}", "--format", "pdf", "--out", "/proc/b12/plan.pdf"], "cannot write"),
+        (["shopping-list", "{plan}", "--out", "/proc/b12/list.md"], "cannot write"),
+        (["shopping-list", "{plan}", "--out", "{plan}/list.md"], "is a file, not a folder"),
     ],
 )
 def test_cli_refusals(tmp_path, capsys, argv, message):
@@ -506,7 +510,23 @@ def test_cli_refusals(tmp_path, capsys, argv, message):
     }
     code, out, err = run([a.format(**values) for a in argv], capsys)
     assert code == 2 and message in err and out == ""
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
     assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_exports_get_the_usual_permissions(tmp_path, capsys):
+    """Every export was written 0600 (tempfile.mkstemp): a shared handout nobody else could read."""
+    import os
+
+    old = os.umask(0o022)
+    try:
+        for fmt in ("pdf", "md", "csv", "json"):
+            out = tmp_path / f"plan.{fmt}"
+            argv = ["export", str(GOLDEN / "plan_vegan_week.json"), "--format", fmt]
+            assert run([*argv, "--out", str(out)], capsys)[0] == 0
+            assert out.stat().st_mode & 0o777 == 0o644, fmt
+    finally:
+        os.umask(old)
 
 
 def test_cli_bad_source_date_epoch(tmp_path, capsys, monkeypatch):

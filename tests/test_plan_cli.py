@@ -116,3 +116,84 @@ def test_unreadable_profile_is_bad_input(tmp_path, capsys):
     bad.write_text("{not json")
     code, _, err = run(capsys, "--profile", str(bad))
     assert code == 2 and "not valid JSON" in err
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        (b'{"diet": "caf\xe9"}', "is not UTF-8 text (byte 14)"),
+        (b"", "is empty"),
+        (b"  \n", "is empty"),
+    ],
+)
+def test_profile_that_is_not_utf8_or_empty_is_bad_input(tmp_path, capsys, content, fragment):
+    """A Latin-1 file used to end in a UnicodeDecodeError traceback (exit 1)."""
+    bad = tmp_path / "profile.json"
+    bad.write_bytes(content)
+    code, out, err = run(capsys, "--profile", str(bad))
+    assert code == 2 and fragment in err and "Traceback" not in err
+    assert out == ""
+
+
+def test_profile_with_a_byte_order_mark_is_read(tmp_path, capsys):
+    profile = tmp_path / "profile.json"
+    profile.write_bytes(b'\xef\xbb\xbf{"days": 0}')
+    code, _, err = run(capsys, "--profile", str(profile))
+    assert code == 2 and f"profile {profile}, field days: 0 days is out of range" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--days", "15"], "--days: 15 days is out of range; give a value from 1 to 14 days"),
+        (["--kcal", "5"], "--kcal: 5 kcal/day is out of range; give a value from 800 to 6000"),
+        (["--age", "200"], "--age: 200 years is out of range; give a value from 0 to 120 years"),
+        (["--weight", "3"], "--weight: 3 kg is out of range; give a value from 8 to 400 kg"),
+        (
+            ["--b12-target", "10000"],
+            "--b12-target: 10000 µg/day is out of range; give a value more than 0 and at most "
+            "1000 µg/day",
+        ),
+    ],
+)
+def test_out_of_range_flags_are_named_with_units(capsys, argv, message):
+    """Was 'profile field days: Input should be less than or equal to 14': no flag, no unit."""
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == ""
+    assert message in err
+
+
+@pytest.mark.parametrize("where", ["folder", "under_a_file", "unwritable"])
+def test_out_that_cannot_be_written_is_refused_before_planning(tmp_path, capsys, where):
+    """--out a folder, a path under a file, or a place nothing can be created: exit 2, no file.
+
+    Each used to end in a traceback (IsADirectoryError, FileNotFoundError) after planning.
+    """
+    blocker = tmp_path / "plan.json"
+    blocker.write_text("{}")
+    out_path = {
+        "folder": tmp_path,
+        "under_a_file": blocker / "plan.json",
+        "unwritable": "/proc/b12plan-test/plan.json",
+    }[where]
+    before = sorted(p.name for p in tmp_path.iterdir())
+    code, out, err = run(capsys, "--days", "1", "--out", str(out_path))
+    assert code == 2, err
+    assert err.startswith("b12plan: error: ") and "Traceback" not in err
+    assert str(out_path) in err
+    assert out == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # no temporary file left
+
+
+def test_plan_file_gets_the_usual_permissions(tmp_path, capsys):
+    """Plans were written 0600 (tempfile.mkstemp), unreadable to anyone else."""
+    import os
+
+    old = os.umask(0o022)
+    try:
+        target = tmp_path / "plan.json"
+        code, _, err = run(capsys, "--days", "1", "--out", str(target))
+    finally:
+        os.umask(old)
+    assert code == 0, err
+    assert target.stat().st_mode & 0o777 == 0o644

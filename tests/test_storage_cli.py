@@ -104,6 +104,8 @@ def test_env_url_is_used(capsys, tmp_path, monkeypatch):
         (("plans", "save", "good.json", "--client", "Alice", "--plan-id", "42"), "no plan with"),
         (("plans", "show", "42"), "no plan with id 42"),
         (("plans", "export", "1", "--out", "."), "is a folder"),
+        (("plans", "export", "1", "--out", "good.json/x.json"), "is a file, not a folder"),
+        (("plans", "export", "1", "--out", "/proc/b12/x.json"), "cannot write --out"),
         (("plans", "export", "1", "--out", "x.json", "--version", "7"), "no version 7"),
     ],
 )

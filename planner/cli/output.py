@@ -5,9 +5,14 @@ from __future__ import annotations
 import io
 import json
 import math
+import os
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
+from planner.errors import InputError
+from planner.files import atomic_write_bytes
 
 
 def _cell(value: Any) -> str:
@@ -69,3 +74,34 @@ def render(frame: pd.DataFrame, fmt: str) -> str:
     if fmt == "json":
         return render_records(frame) + "\n"
     return render_table(frame) + "\n"
+
+
+def check_output_path(path: Path, *, flag: str = "--out", example: str = "plan.json") -> None:
+    """Refuse, before any work, an output path that can never be written as a file."""
+    if path.is_dir():
+        raise InputError(f"{flag} {path} is a folder; give a file name such as {path / example}")
+    folder = next((p for p in path.parents if p.exists()), None)
+    if folder is not None and not folder.is_dir():
+        raise InputError(f"{flag} {path}: {folder} is a file, not a folder; choose another path")
+    if folder is not None and not os.access(folder, os.W_OK | os.X_OK):
+        raise InputError(
+            f"{flag} {path}: the folder {folder} is not writable; choose a folder you can write to"
+        )
+
+
+def write_output(
+    path: Path, data: bytes, *, flag: str = "--out", example: str = "plan.json"
+) -> None:
+    """Write a file atomically; a path that cannot be written is bad input, never a traceback.
+
+    Nothing is left behind on failure: the data goes to a temporary file beside the target,
+    renamed over it only when complete.
+    """
+    check_output_path(path, flag=flag, example=example)
+    try:
+        atomic_write_bytes(path, data)
+    except OSError as err:
+        reason = err.strerror or str(err)
+        raise InputError(
+            f"cannot write {flag} {path}: {reason}; choose a file in a folder you can write to"
+        ) from None

@@ -8,17 +8,23 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from planner.cli.output import render_table
+from planner.cli.output import check_output_path, render_table, write_output
 from planner.errors import InputError, NoPlanError
-from planner.files import atomic_write_text
 from planner.plan import Plan
-from planner.profile import DIET_NAMES, LIFE_STAGES, SUPPLEMENT_STRENGTHS_UG, parse_profile
+from planner.profile import (
+    DIET_NAMES,
+    LIFE_STAGES,
+    SUPPLEMENT_STRENGTHS_UG,
+    Profile,
+    parse_profile,
+)
 
 
 def _positive_float(text: str) -> float:
@@ -115,9 +121,21 @@ def profile_fields(args: argparse.Namespace) -> dict[str, Any]:
     fields: dict[str, Any] = {}
     if args.profile is not None:
         try:
-            raw = json.loads(args.profile.read_text(encoding="utf-8"))
+            text = args.profile.read_bytes().decode("utf-8-sig")
         except OSError as err:
             raise InputError(f"cannot read profile {args.profile}: {err.strerror}") from err
+        except UnicodeDecodeError as err:
+            raise InputError(
+                f"profile {args.profile} is not UTF-8 text (byte {err.start + 1}); "
+                "save it as UTF-8 JSON"
+            ) from None
+        if not text.strip():
+            raise InputError(
+                f"profile {args.profile} is empty; write a JSON object such as "
+                '{"diet": "vegan", "days": 7}'
+            )
+        try:
+            raw = json.loads(text)
         except json.JSONDecodeError as err:
             raise InputError(f"profile {args.profile} is not valid JSON ({err})") from err
         if not isinstance(raw, dict):
@@ -139,13 +157,42 @@ def profile_fields(args: argparse.Namespace) -> dict[str, Any]:
     return fields
 
 
+# Which flag sets a profile field, for messages about a value given on the command line.
+FIELD_FLAGS = {
+    **{name: "--" + flag.replace("_", "-") for flag, name in FLAG_FIELDS.items()},
+    "exclude_foods": "--exclude",
+    "exclude_categories": "--exclude-category",
+    "favourites": "--favourite",
+}
+
+
+def parse_profile_from_flags(args: argparse.Namespace) -> Profile:
+    """The profile; a refused value is named by its flag (`--days: ...`) or by its file."""
+    try:
+        return parse_profile(profile_fields(args))
+    except InputError as err:
+        match = re.match(r"profile field ([\w.]+): ", str(err))
+        if match is None:
+            raise
+        field, rest = match.group(1), str(err)[match.end() :]
+        flag = FIELD_FLAGS.get(field.split(".")[0])
+        value = getattr(args, flag[2:].replace("-", "_"), None) if flag else None
+        if flag is not None and value not in (None, []):
+            raise InputError(f"{flag}: {rest}") from None
+        if args.profile is not None:
+            raise InputError(f"profile {args.profile}, field {field}: {rest}") from None
+        raise
+
+
 def run(args: argparse.Namespace) -> int:
     from planner import diets
     from planner.catalog import load_catalog
     from planner.model import make_plan
     from planner.verify import verify_plan
 
-    profile = parse_profile(profile_fields(args))
+    if args.out is not None:  # refuse an impossible --out before planning, not after
+        check_output_path(args.out)
+    profile = parse_profile_from_flags(args)
     catalog = load_catalog(args.catalog)
     labels = diets.label_foods(catalog)
     try:
@@ -161,14 +208,15 @@ def run(args: argparse.Namespace) -> int:
                 "diagnosis": diagnosis,
                 "profile": profile.model_dump(mode="json"),
             }
-            atomic_write_text(args.out, json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+            text = json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+            write_output(args.out, text.encode("utf-8"))
         print(f"b12plan: no plan: {err}", file=sys.stderr)
         return err.exit_code
     report = verify_plan(plan, catalog, labels)
     if not report.ok:  # make_plan already checked; never show an unverified plan
         raise NoPlanError(f"the plan failed verification: {report.summary()}")
     if args.out is not None:
-        plan.save(args.out)
+        write_output(args.out, (plan.to_json() + "\n").encode("utf-8"))
     if args.format == "json":
         sys.stdout.write(plan.to_json() + "\n")
     else:

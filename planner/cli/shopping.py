@@ -14,13 +14,13 @@ from pathlib import Path
 
 from planner.catalog import load_catalog
 from planner.cli.args import iso_date, positive_int
+from planner.cli.output import check_output_path, write_output
 from planner.errors import InputError
 from planner.exports import (
     PLAN_FORMATS,
     SHOPPING_FORMATS,
     export_plan,
     export_shopping_list,
-    write_export,
 )
 from planner.pdf import PAPER_SIZES
 from planner.plan import Plan
@@ -93,9 +93,7 @@ def _emit(data: bytes, out: str | None, fmt: str) -> None:
         sys.stdout.write(data.decode("utf-8"))
         return
     path = Path(out)
-    if path.is_dir():
-        raise InputError(f"--out {out} is a folder; give a file name such as {out}/plan.{fmt}")
-    write_export(data, path)
+    write_output(path, data, example=f"plan.{fmt}")
     print(f"wrote {path} ({len(data):,} bytes)", file=sys.stderr)
 
 
@@ -106,7 +104,14 @@ def _shopping_inputs(args: argparse.Namespace, plan: Plan):
     return catalog, pantry, packages
 
 
+def _check_out(out: str | None, fmt: str) -> None:
+    """Refuse an --out that can never be written before reading the plan and the catalog."""
+    if out is not None and out != "-":
+        check_output_path(Path(out), example=f"plan.{fmt}")
+
+
 def run_shopping_list(args: argparse.Namespace) -> int:
+    _check_out(args.out, args.format)
     plan = Plan.load(args.plan)
     if args.format in BINARY_FORMATS and not args.out:
         raise InputError(f"a {args.format} file cannot go to the terminal; pass --out FILE")
@@ -121,6 +126,7 @@ def run_shopping_list(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
+    _check_out(args.out, args.format)
     plan = Plan.load(args.plan)
     catalog, pantry, packages = _shopping_inputs(args, plan)
     shopping = None

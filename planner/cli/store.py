@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from planner.cli.output import render, render_table
-from planner.errors import InputError
+from planner.cli.output import check_output_path, render, render_table, write_output
 from planner.plan import Plan
 from planner.storage import LOCAL_OWNER, OwnerStore, Store
 
@@ -260,11 +259,11 @@ def run_plans_show(args: argparse.Namespace) -> int:
 
 
 def run_plans_export(args: argparse.Namespace) -> int:
-    if args.out.is_dir():
-        raise InputError(f"--out {args.out} is a folder; give a file name such as plan.json")
+    check_output_path(args.out)
     store, mine = _open(args)
     with store:
         plan = mine.plans.get(args.plan_id, args.version)
-    plan.save(args.out)  # atomic: a temporary file renamed over the target
+    data = (plan.to_json() + "\n").encode("utf-8")
+    write_output(args.out, data)  # atomic: a temporary file renamed over the target
     print(args.out)
     return 0
