@@ -620,6 +620,10 @@ def _dtstamp(plan: Plan, dtstamp: datetime | None) -> str:
     return _ics_datetime(dtstamp.astimezone(UTC)) + "Z"
 
 
+# Reminders for longer than this are surely a typo (--weeks 100000 meant 1,900 years).
+MAX_REMINDER_WEEKS = 104
+
+
 def supplement_calendar(
     plan: Plan,
     start: date,
@@ -641,6 +645,11 @@ def supplement_calendar(
         )
     if weeks < 1:
         raise InputError(f"--weeks must be at least 1, got {weeks}")
+    if weeks > MAX_REMINDER_WEEKS:
+        raise InputError(
+            f"--weeks {weeks} is more than {MAX_REMINDER_WEEKS} weeks (two years) of reminders; "
+            "give at most that, and export again when they run out"
+        )
     if weeks > 1 and plan.n_days != 7:
         raise InputError(
             f"--weeks repeats a 7-day plan week after week; this plan has {plan.n_days} days"

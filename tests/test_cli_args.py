@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -52,3 +53,36 @@ def test_bad_values_exit_2_with_the_same_words(capsys, argv, message):
     assert exc.value.code == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["plan", "--kcal", "-5"],
+        ["plan", "--days", "x"],
+        ["clients", "add"],
+        ["export", "plan.json", "--out", "x.pdf"],
+        ["nonsense"],
+    ],
+)
+def test_usage_errors_are_one_line_that_points_to_help(capsys, argv):
+    """Argparse printed a dozen lines of usage (for `plan`) above the one line that mattered."""
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    assert exc.value.code == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("b12plan") and ": error: " in lines[0]
+    assert lines[0].endswith("--help`)")
+
+
+def test_reminders_for_more_than_two_years_are_refused(tmp_path, capsys):
+    """--weeks 100000 wrote 700,000 daily reminders (1,900 years) without a word."""
+    plan = str(Path(__file__).parent / "golden" / "plan_vegan_week.json")
+    out = tmp_path / "r.ics"
+    argv = ["export", plan, "--format", "ics", "--out", str(out)]
+    assert main([*argv, "--weeks", "104"]) == 0
+    out.unlink()
+    assert main([*argv, "--weeks", "105"]) == 2
+    err = capsys.readouterr().err
+    assert "--weeks 105 is more than 104 weeks" in err and not out.exists()

@@ -11,6 +11,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from planner.errors import PlannerError
 
@@ -18,8 +19,19 @@ from planner.errors import PlannerError
 SUBCOMMAND_MODULES = ("foods", "ingest", "fdc", "plan", "store", "shopping")
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse whose usage errors are one line, as for every other bad input (README).
+
+    Stock argparse prints the whole usage block first, which for `plan` is a dozen lines of
+    flags above the one line that says what is wrong. Subcommand parsers inherit this class.
+    """
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="b12plan",
         description="Plan weekly meals that meet vitamin B12 targets, from the USDA catalog.",
     )
