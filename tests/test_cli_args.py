@@ -86,3 +86,13 @@ def test_reminders_for_more_than_two_years_are_refused(tmp_path, capsys):
     assert main([*argv, "--weeks", "105"]) == 2
     err = capsys.readouterr().err
     assert "--weeks 105 is more than 104 weeks" in err and not out.exists()
+
+
+def test_readme_lists_every_command():
+    """The README's command table missed plan, shopping-list, export, clients and plans."""
+    from planner.cli import build_parser
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    commands = build_parser()._subparsers._group_actions[0].choices
+    missing = [name for name in commands if f"| `b12plan {name}" not in readme]
+    assert not missing, f"README.md's command table lacks: {missing}"
