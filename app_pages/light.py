@@ -74,6 +74,7 @@ DEFAULT_SETTINGS = {
     "activity": "light",
     "kcal": None,
     "b12_reference": "us",
+    "b12_target_ug": None,
     "absorption": "auto",
     "supplements": "auto",
     "supplement_strength_ug": "planner chooses",

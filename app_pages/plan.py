@@ -74,6 +74,16 @@ with form:
             }.get,
             key="profile_reference",
         )
+        # No min/max here: the library says what is allowed, next to this field, in µg/day.
+        b12_target = st.number_input(
+            "Custom B12 target (µg/day; blank = from the reference)",
+            value=settings.get("b12_target_ug"),
+            step=0.1,
+            format="%.1f",
+            help="For a target a clinician has set. It replaces the reference intake above.",
+            key="profile_b12_target",
+        )
+        anchors["b12_reference"] = st.empty()
         absorption = st.radio(
             "Absorption-aware B12",
             ["auto", "on", "off"],
@@ -87,7 +97,6 @@ with form:
             "lost. With this on, the plan spreads B12 over the day.",
             key="profile_absorption",
         )
-        anchors["b12_reference"] = st.empty()
         supplements = st.selectbox(
             "Supplements",
             ["auto", "none", "daily", "weekly"],
@@ -232,6 +241,7 @@ if submitted:
         activity=activity,
         kcal=kcal,
         b12_reference=reference,
+        b12_target_ug=b12_target,
         absorption=absorption,
         supplements=supplements,
         supplement_strength_ug=strength,

@@ -80,6 +80,7 @@ def profile_from_settings(settings: dict, *, seed: int = 0, locked=()) -> Profil
         "activity": settings["activity"],
         "kcal": settings["kcal"],
         "b12_reference": settings["b12_reference"],
+        "b12_target_ug": settings.get("b12_target_ug"),
         "absorption": {"auto": None, "on": True, "off": False}[settings["absorption"]],
         "supplements": settings["supplements"],
         "supplement_strength_ug": None
@@ -111,6 +112,7 @@ def settings_from_profile(profile: Profile) -> dict:
         "activity": profile.activity,
         "kcal": None if profile.kcal is None else int(profile.kcal),
         "b12_reference": profile.b12_reference,
+        "b12_target_ug": profile.b12_target_ug,
         "absorption": {None: "auto", True: "on", False: "off"}[profile.absorption],
         "supplements": profile.supplements,
         "supplement_strength_ug": "planner chooses" if strength is None else str(strength),
@@ -145,7 +147,47 @@ FIELD_ANCHORS = {
     "max_per_week": "variety",
     "days": "variety",
     "absorption": "b12_reference",
+    "b12_target_ug": "b12_reference",
 }
+
+
+# The form's names for the profile fields a message may name (the CLI names its flags).
+FIELD_LABELS = {
+    "b12_target_ug": "Custom B12 target",
+    "b12_reference": "B12 reference",
+    "life_stage": "Life stage",
+    "age_years": "Age",
+    "sex": "Sex",
+    "weight_kg": "Weight",
+    "height_cm": "Height",
+    "kcal": "Energy target",
+    "slots": "Meal slots",
+    "days": "Days",
+    "max_per_week": "Same food at most … times a week",
+    "supplements": "Supplements",
+    "supplement_strength_ug": "Daily tablet strength",
+    "favourites": "Favourite foods",
+    "exclude_foods": "Foods to leave out",
+}
+# Library wording that names a profile field, as the form says it.
+FIELD_WORDS = (
+    (
+        "use b12_reference 'us' or give b12_target_ug",
+        "choose the US RDA or give a custom B12 target",
+    ),
+    ("b12_target_ug", "a custom B12 target"),
+)
+
+
+def form_message(message: str) -> str:
+    """A library message in the form's words: 'Custom B12 target: ...', not 'b12_target_ug'."""
+    match = re.match(r"profile field (\w+)[\w.]*: ", message)
+    if match and match.group(1) in FIELD_LABELS:
+        message = f"{FIELD_LABELS[match.group(1)]}: {message[match.end() :]}"
+    message = message.removeprefix("profile: ")
+    for words, said in FIELD_WORDS:
+        message = message.replace(words, said)
+    return message
 
 
 def anchor_for(message: str, field: str | None = None) -> str:
@@ -200,7 +242,7 @@ def diagnosis_messages(err: NoPlanError) -> list[tuple[str, str]]:
             (a for prefix, a in FINDING_ANCHORS if finding.constraint.startswith(prefix)), "diet"
         )
         out.append((anchor, finding.message))
-    return out or [(anchor_for(str(err)), str(err))]
+    return out or [(anchor_for(str(err)), form_message(str(err)))]
 
 
 def run_planner(profile: Profile, what: str) -> None:
@@ -217,7 +259,7 @@ def run_planner(profile: Profile, what: str) -> None:
         st.session_state[ERROR_KEY] = diagnosis_messages(err)
         return
     except PlannerError as err:
-        st.session_state[ERROR_KEY] = [(anchor_for(str(err)), str(err))]
+        st.session_state[ERROR_KEY] = [(anchor_for(str(err)), form_message(str(err)))]
         return
     st.session_state.pop(ERROR_KEY, None)
     st.session_state[PLAN_KEY] = attach_custom_foods(plan, *custom_foods(), custom_ingredients())
@@ -232,7 +274,7 @@ def plan_from_settings(settings: dict) -> None:
     try:
         profile = profile_from_settings(settings)
     except InputError as err:
-        st.session_state[ERROR_KEY] = [(anchor_for(str(err)), str(err))]
+        st.session_state[ERROR_KEY] = [(anchor_for(str(err)), form_message(str(err)))]
     else:
         run_planner(profile, "Planning your week")
 
@@ -472,7 +514,7 @@ def replan(profile: Profile, plan: Plan, what: str, **changes) -> None:
     try:
         new_profile = parse_profile(profile.model_dump() | changes | {"locked": locks})
     except InputError as err:
-        st.session_state[ERROR_KEY] = [(anchor_for(str(err)), str(err))]
+        st.session_state[ERROR_KEY] = [(anchor_for(str(err)), form_message(str(err)))]
         return
     if "exclude_foods" in changes:
         settings["exclude_foods"] = list(new_profile.exclude_foods)

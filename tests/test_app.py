@@ -308,6 +308,9 @@ def generate(at: AppTest, **settings) -> AppTest:
         "life_stage": ("selectbox", "profile_life_stage"),
         "slots": ("multiselect", "profile_slots"),
         "days": ("slider", "profile_days"),
+        "b12_target": ("number_input", "profile_b12_target"),
+        "reference": ("radio", "profile_reference"),
+        "age": ("number_input", "profile_age"),
     }
     for name, value in settings.items():
         kind, key = widgets[name]
@@ -454,6 +457,47 @@ def test_invalid_settings_are_explained_without_planning():
 
     generate(at, slots=["breakfast", "lunch", "dinner"], life_stage="infant-0-6m")
     assert any("babies get B12 from breast milk" in str(e.value) for e in at.error)
+
+
+@pytest.mark.parametrize("target", [0.0, -1.0, 10000.0])
+def test_impossible_custom_b12_target_is_explained_beside_the_setting(target):
+    """The form had no custom target at all, though the library's messages asked for one."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    generate(at, b12_target=target)
+    assert "plan" not in at.session_state
+    column = next(
+        c for c in at.columns if any(w.key == "profile_b12_target" for w in c.number_input)
+    )
+    shown = [str(e.value) for e in column.error]
+    assert shown == [
+        f"Custom B12 target: {target:g} µg/day is out of range; give a value more than 0 and "
+        "at most 1000 µg/day"
+    ]
+
+
+def test_efsa_for_a_child_names_the_form_settings_that_fix_it():
+    """Was 'use b12_reference 'us' or give b12_target_ug': field names the form never shows."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    generate(at, reference="efsa", age=10)
+    errors = [str(e.value) for e in at.error]
+    assert any("choose the US RDA or give a custom B12 target" in e for e in errors), errors
+    assert not any("b12_target_ug" in e or "profile:" in e for e in errors), errors
+
+
+def test_custom_b12_target_plans_to_it_and_survives_reopening():
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["solver_time_limit"] = SOLVER_SECONDS
+    at.run()
+    generate(at, b12_target=4.0, days=2)
+    plan: Plan = at.session_state["plan"]
+    assert plan.targets.b12_ug_per_day == 4.0
+    assert plan.targets.b12_source == "custom target from the profile"
+    assert all(d.b12_counted_ug >= 4.0 - 1e-6 for d in plan.days)
+    from app_pages.plan_view import settings_from_profile
+
+    assert settings_from_profile(at.session_state["plan_profile"])["b12_target_ug"] == 4.0
 
 
 def test_save_from_the_plan_page_then_open_it_from_saved_plans(db_url, vegan_app):
