@@ -467,6 +467,33 @@ class MealRow:
     grams: float | None
     kcal: float | None
     b12_ug: float
+    b12_counted_ug: float  # what counts toward the target; the tables print this
+
+    @property
+    def uncounted(self) -> bool:
+        """B12 the catalog lists but the plan's counting rule leaves out (tempeh, meat in a
+        fortified-only plan): printed with a mark, so a handout never credits it silently."""
+        return self.b12_ug - self.b12_counted_ug > 0.005
+
+
+UNCOUNTED_REASONS = {
+    "fortified_only": "in a fortified-only plan only B12 added to foods, and tablets, count: "
+    "B12 bound in food is poorly absorbed",
+    "all": "B12 reported for these foods is not a reliable source (as in tempeh, algae or "
+    "mushrooms)",
+}
+
+
+def uncounted_note(plan: Plan, rows: list[MealRow]) -> str | None:
+    """'* Not counted toward the target (reason): 0.2 µg in Tempeh; ...' or None."""
+    marked = [row for row in rows if row.uncounted]
+    if not marked:
+        return None
+    items = "; ".join(
+        f"{number(row.b12_ug - row.b12_counted_ug, 2)} µg in {row.description}" for row in marked
+    )
+    reason = UNCOUNTED_REASONS.get(plan.targets.b12_counting, UNCOUNTED_REASONS["all"])
+    return f"* Not counted toward the target ({reason}): {items}."
 
 
 def meal_rows(plan: Plan, day: int) -> list[MealRow]:
@@ -481,6 +508,7 @@ def meal_rows(plan: Plan, day: int) -> list[MealRow]:
                 e.grams,
                 e.kcal,
                 e.b12_ug,
+                e.b12_counted_ug,
             )
             keyed.append((slot_sort_key(e.slot), 0, order, row))
     for order, d in enumerate(plan.supplements):
@@ -491,6 +519,7 @@ def meal_rows(plan: Plan, day: int) -> list[MealRow]:
                 f"{d.count} {plural('tablet', d.count)}",
                 None,
                 None,
+                d.strength_ug * d.count,
                 d.strength_ug * d.count,
             )
             keyed.append((slot_sort_key(d.slot), 1, order, row))
@@ -523,21 +552,24 @@ def plan_markdown(plan: Plan, shopping: ShoppingList) -> str:
             "|---|---|---|---:|---:|---:|",
         ]
         previous = None
-        for row in meal_rows(plan, day):
+        rows = meal_rows(plan, day)
+        mark = "\\*"  # an escaped asterisk: a footnote mark, not emphasis
+        for row in rows:
             slot = row.slot.capitalize() if row.slot != previous else ""
             previous = row.slot
             out.append(
                 f"| {slot} | {_md_cell(row.description)} | {row.amount} "
                 f"| {number(row.grams, 0)} | {'' if row.kcal is None else kcal_text(row.kcal)} "
-                f"| {fixed(row.b12_ug)} |"
+                f"| {fixed(row.b12_counted_ug)}{mark if row.uncounted else ''} |"
             )
         foods = [e for e in plan.entries if e.day == day]
         kcal = math.fsum(e.kcal for e in foods)
-        b12 = math.fsum(e.b12_ug for e in foods)
-        out += [
-            f"| **Food total** |  |  |  | **{kcal_text(kcal)}** | **{fixed(b12)}** |",
-            "",
-        ]
+        b12 = math.fsum(e.b12_counted_ug for e in foods)
+        out.append(f"| **Food total** |  |  |  | **{kcal_text(kcal)}** | **{fixed(b12)}** |")
+        note = uncounted_note(plan, rows)
+        if note is not None:
+            out += ["", "\\" + _md_cell(note)]
+        out.append("")
     out += [
         "## B12 per day",
         "",

@@ -34,6 +34,7 @@ from planner.exports import (
     number,
     plan_totals,
     top_b12_sources,
+    uncounted_note,
 )
 from planner.plan import Plan
 from planner.shopping import ShoppingLine, ShoppingList, plural
@@ -44,6 +45,7 @@ FOOTER_MM = 14.0
 TABLE_FONT_PT = 8.0
 TABLE_LINE_MM = 4.0
 ROW_PADDING_MM = 0.6
+NOTE_FONT_PT, NOTE_LINE_MM = 7.5, 3.6  # the note under a day's table on B12 not counted
 PLAN_COLUMNS_MM = (20, 84, 30, 16, 14, 16)  # relative widths; they sum to A4's 180 mm
 
 # Font files tried in order: (family label, regular, bold, italic).
@@ -200,9 +202,14 @@ def _summary_cards(pdf: Handout, plan: Plan) -> None:
     supplement_days = sum(1 for d in days if d.supplement_ug > 0)
     cards = [
         (
-            "B12 from food",
-            f"{number(totals['food_ug'], 1)} µg",
-            f"over {plan.n_days} days; {number(totals['counted_per_day_ug'], 2)} µg/day counted",
+            "B12 counted from food",
+            f"{number(totals['counted_ug'], 1)} µg",
+            f"{number(totals['counted_per_day_ug'], 2)} µg/day; "
+            + (
+                f"{number(totals['food_ug'], 1)} µg listed"  # what the catalog lists, uncounted too
+                if totals["food_ug"] - totals["counted_ug"] > 0.005
+                else f"over {plan.n_days} days"
+            ),
         ),
         (
             "Days at target",
@@ -412,6 +419,11 @@ def _day_height(pdf: Handout, plan: Plan, day: int) -> float:
         text = pdf.text_safe(meal.description)
         lines = pdf.multi_cell(food_width, TABLE_LINE_MM, text, dry_run=True, output="LINES")
         rows += TABLE_LINE_MM * len(lines) + 2 * ROW_PADDING_MM
+    note = uncounted_note(plan, meal_rows(plan, day))
+    if note is not None:
+        pdf.font(NOTE_FONT_PT)
+        lines = pdf.multi_cell(0, NOTE_LINE_MM, pdf.text_safe(note), dry_run=True, output="LINES")
+        rows += NOTE_LINE_MM * len(lines)
     return 8.5 + TABLE_LINE_MM + 2 * ROW_PADDING_MM + rows
 
 
@@ -432,11 +444,15 @@ def _plan_table(pdf: Handout, plan: Plan) -> None:
         pdf.font(9.5, "B")
         pdf.write_cell(14, 6, f"Day {day}")
         pdf.font(8.5, color=MUTED)
+        counted = math.fsum(e.b12_counted_ug for e in entries)
+        listed = math.fsum(e.b12_ug for e in entries)
+        b12 = f"{number(counted, 2)} µg B12 from food counted"
+        if listed - counted > 0.005:
+            b12 += f" ({number(listed, 2)} µg listed)"
         pdf.write_cell(
             0,
             6,
-            f"{kcal_text(math.fsum(e.kcal for e in entries))} kcal  ·  "
-            f"{number(math.fsum(e.b12_ug for e in entries), 2)} µg B12 from food",
+            f"{kcal_text(math.fsum(e.kcal for e in entries))} kcal  ·  {b12}",
             new_x="LMARGIN",
             new_y="NEXT",
         )
@@ -460,7 +476,12 @@ def _plan_table(pdf: Handout, plan: Plan) -> None:
                 row.cell(pdf.text_safe(meal.amount))
                 row.cell(number(meal.grams, 0), align="RIGHT")
                 row.cell("" if meal.kcal is None else kcal_text(meal.kcal), align="RIGHT")
-                row.cell(fixed(meal.b12_ug), align="RIGHT")
+                mark = "*" if meal.uncounted else ""
+                row.cell(f"{fixed(meal.b12_counted_ug)}{mark}", align="RIGHT")
+        note = uncounted_note(plan, meals)
+        if note is not None:
+            pdf.font(NOTE_FONT_PT, color=MUTED)
+            pdf.multi_cell(0, NOTE_LINE_MM, pdf.text_safe(note), new_x="LMARGIN", new_y="NEXT")
         pdf.ln(1)
 
 

@@ -23,6 +23,7 @@ from planner.exports import (
     export_plan,
     ics_escape,
     ics_fold,
+    kcal_text,
     next_monday,
     plan_csv,
     plan_json,
@@ -537,3 +538,38 @@ def test_cli_bad_source_date_epoch(tmp_path, capsys, monkeypatch):
         capsys,
     )
     assert code == 2 and "SOURCE_DATE_EPOCH" in err and not out.exists()
+
+
+@pytest.fixture(scope="module")
+def with_tempeh(catalog, vegan) -> Plan:
+    """The golden vegan week plus a cup of tempeh on day 2, its B12 counted as the labels say."""
+    from planner import diets
+
+    script = load_regenerate_script()
+    entry = script._entry(catalog, (2, "dinner", "sr:16114", "1 cup", 1))  # Tempeh, SR28
+    counted = diets.label_foods(catalog).loc["sr:16114", "b12_counted_all_ug"]
+    entry = entry.model_copy(update={"b12_counted_ug": float(counted) * entry.grams / 100})
+    assert entry.b12_ug > 0 and entry.b12_counted_ug == 0  # listed B12 that does not count
+    return vegan.model_copy(update={"entries": [*vegan.entries, entry]})
+
+
+def test_handouts_print_counted_b12_and_mark_what_does_not_count(catalog, with_tempeh):
+    """Tempeh's 0.13 µg was printed as B12 and added to the day's 'B12 from food', though it
+    does not count toward the target (the chart, in counted B12, showed less than the table)."""
+    listed = next(e for e in with_tempeh.entries if e.food_id == "sr:16114").b12_ug
+    day2 = [e for e in with_tempeh.entries if e.day == 2]
+    counted = math.fsum(e.b12_counted_ug for e in day2)
+    note = "Not counted toward the target (B12 reported for these foods is not a reliable source"
+    shopping = build_shopping_list(with_tempeh, catalog)
+
+    markdown = export_plan(with_tempeh, "md", catalog=catalog, shopping=shopping).decode()
+    assert "| Tempeh | 1 cup | 166 | " in markdown and " | 0.00\\* |" in markdown
+    kcal = kcal_text(math.fsum(e.kcal for e in day2))
+    assert f"| **Food total** |  |  |  | **{kcal}** | **{counted:.2f}** |" in markdown
+    assert note in markdown and f"{listed:.2f} µg in Tempeh" in markdown
+
+    text = pdf_text(plan_pdf(with_tempeh, shopping, creation_date=FIXED))
+    assert f"{counted:.2f} µg B12 from food counted ({counted + listed:.2f} µg listed)" in text
+    assert "0.00*" in text and note in text
+    # a day without such a food has no note and no 'listed'
+    assert text.count("Not counted toward the target") == 1 and text.count("listed)") == 1
