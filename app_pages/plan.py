@@ -129,6 +129,9 @@ with form:
             ),
             key="profile_life_stage",
         )
+        # The numbers below have no widget min/max: out of range, Streamlit only turned the field
+        # red and Generate did nothing, without a word. The library's message (with the unit
+        # and the allowed range) shows beside the field instead.
         sex_col, age_col = st.columns(2)
         sex = sex_col.selectbox(
             "Sex",
@@ -138,8 +141,6 @@ with form:
         )
         age = age_col.number_input(
             "Age (years)",
-            min_value=1,
-            max_value=120,
             value=settings["age_years"],
             step=1,
             key="profile_age",
@@ -148,16 +149,12 @@ with form:
         weight_col, height_col = st.columns(2)
         weight = weight_col.number_input(
             "Weight (kg)",
-            min_value=8.0,
-            max_value=400.0,
             value=settings["weight_kg"],
             step=1.0,
             key="profile_weight",
         )
         height = height_col.number_input(
             "Height (cm)",
-            min_value=60.0,
-            max_value=250.0,
             value=settings["height_cm"],
             step=1.0,
             key="profile_height",
@@ -171,8 +168,6 @@ with form:
         anchors["body"] = st.empty()
         kcal = st.number_input(
             "Energy target (kcal/day; blank = estimate from the above)",
-            min_value=800,
-            max_value=6000,
             value=settings["kcal"],
             step=50,
             key="profile_kcal",

@@ -311,6 +311,9 @@ def generate(at: AppTest, **settings) -> AppTest:
         "b12_target": ("number_input", "profile_b12_target"),
         "reference": ("radio", "profile_reference"),
         "age": ("number_input", "profile_age"),
+        "weight": ("number_input", "profile_weight"),
+        "height": ("number_input", "profile_height"),
+        "kcal": ("number_input", "profile_kcal"),
     }
     for name, value in settings.items():
         kind, key = widgets[name]
@@ -474,6 +477,45 @@ def test_impossible_custom_b12_target_is_explained_beside_the_setting(target):
         f"Custom B12 target: {target:g} µg/day is out of range; give a value more than 0 and "
         "at most 1000 µg/day"
     ]
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "field", "message"),
+    [
+        (
+            "weight",
+            3.0,
+            "profile_weight",
+            "Weight: 3 kg is out of range; give a value from 8 to 400 kg",
+        ),
+        (
+            "height",
+            1000.0,
+            "profile_height",
+            "Height: 1000 cm is out of range; give a value from 60 to 250 cm",
+        ),
+        (
+            "age",
+            200,
+            "profile_age",
+            "Age: 200 years is out of range; give a value from 0 to 120 years",
+        ),
+        (
+            "kcal",
+            5,
+            "profile_kcal",
+            "Energy target: 5 kcal/day is out of range; give a value from 800 to 6000 kcal/day",
+        ),
+    ],
+)
+def test_impossible_body_values_are_explained_beside_the_field(setting, value, field, message):
+    """With widget limits the browser only turned the field red and Generate did nothing."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    generate(at, **{setting: value})
+    assert "plan" not in at.session_state
+    column = next(c for c in at.columns if any(w.key == field for w in c.number_input))
+    assert message in [str(e.value) for e in column.error]
 
 
 def test_efsa_for_a_child_names_the_form_settings_that_fix_it():
