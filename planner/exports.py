@@ -12,6 +12,7 @@ import hashlib
 import io
 import json
 import math
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -235,6 +236,10 @@ def shopping_json(shopping: ShoppingList) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
+# Units that measure rather than name the food: 'cups soy milk' reads as it should.
+MEASURE_WORDS = {"cup", "tbsp", "tsp", "oz", "fl oz", "lb", "quart", "pint", "slice", "item"}
+
+
 def item_phrase(quantity: float, unit: str, description: str) -> str:
     """'2 cups soy milk, unsweetened', '7 bananas, raw', '3 medium apples, raw', '90 g tofu'."""
     amount = format_quantity(quantity)
@@ -243,7 +248,14 @@ def item_phrase(quantity: float, unit: str, description: str) -> str:
     if unit != "g" and " " not in noun and singular(noun) == unit:
         return f"{amount} {plural(unit, quantity)}{comma}{tail}"
     if unit in SIZE_WORDS and " " not in noun and noun.isalpha():
-        return f"{amount} {unit} {plural(noun, quantity)}{comma}{tail}"
+        return f"{amount} {unit} {plural(singular(noun), quantity)}{comma}{tail}"
+    if unit == "fruit" and " " not in noun and noun.isalpha():
+        return f"{amount} {plural(singular(noun), quantity)}{comma}{tail}"  # '2 persimmons, raw'
+    words = {singular(w) for w in re.findall(r"[a-z]+", description.lower())}
+    if unit != "g" and unit not in MEASURE_WORDS and unit in words:
+        # the unit is the food's own noun further on: '6 puris (bread, puri)', not
+        # '6 puris bread, puri'
+        return f"{amount} {plural(unit, quantity)} ({lower_first(description)})"
     return f"{amount} {plural(unit, quantity)} {lower_first(description)}"
 
 

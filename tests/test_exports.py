@@ -573,3 +573,17 @@ def test_handouts_print_counted_b12_and_mark_what_does_not_count(catalog, with_t
     assert "0.00*" in text and note in text
     # a day without such a food has no note and no 'listed'
     assert text.count("Not counted toward the target") == 1 and text.count("listed)") == 1
+
+
+def test_checklist_names_foods_counted_in_their_own_noun_plainly(catalog):
+    """'6 puris bread, puri' and '2 fruits persimmon, raw' read as '6 puris (bread, puri)' and
+    '2 persimmons, raw' (seen in a generated vegan week's list)."""
+    script = load_regenerate_script()
+    meals = [
+        (1, "breakfast", "fndds:51300180", '1 puri (approx 4-4/5" dia)', 3),  # Bread, puri
+        (1, "snack", "fndds:63139010", "1 fruit", 2),  # Persimmon, raw
+    ]
+    plan = script.build_plan(catalog, meals, diet="vegan", n_days=1, supplements=[])
+    markdown = shopping_markdown(build_shopping_list(plan, catalog))
+    assert "- [ ] 3 puris (bread, puri) (" in markdown, markdown
+    assert "- [ ] 2 persimmons, raw (" in markdown, markdown
