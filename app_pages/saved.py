@@ -6,6 +6,8 @@ data when st.login is configured, else the single local owner.
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pandas as pd
 import streamlit as st
 
@@ -82,6 +84,21 @@ with client_col:
         ):
             st.rerun()
 
+
+def plan_choices(plans) -> dict[int, str]:
+    """Each plan's name in the picker; plans sharing a label also show when they were saved.
+
+    Two plans saved as "7-day vegan plan" (the default label) were two identical choices.
+    """
+    counts = Counter(p.label for p in plans)
+    return {
+        p.id: p.label
+        if counts[p.label] == 1
+        else f"{p.label} (saved {p.updated.strftime('%Y-%m-%d %H:%M')}, plan {p.id})"
+        for p in plans
+    }
+
+
 # --- plans of the client --------------------------------------------------------------------------
 with plan_col:
     st.subheader(f"Plans for {client.name}")
@@ -109,7 +126,7 @@ with plan_col:
     )
     plan_by_id = {p.id: p for p in plans}
     plan_id = st.selectbox(
-        "Plan", list(plan_by_id), format_func=lambda i: plan_by_id[i].label, key="saved_plan"
+        "Plan", list(plan_by_id), format_func=plan_choices(plans).get, key="saved_plan"
     )
     summary = plan_by_id[plan_id]
     versions = list(range(1, summary.versions + 1))

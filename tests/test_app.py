@@ -289,6 +289,26 @@ def test_saved_plans_compare_rename_duplicate_delete(db_url):
     assert [p.label for p in mine.plans.list(alice)] == ["copy of vegan week, final"]
 
 
+def test_saved_plans_with_the_same_label_can_be_told_apart(db_url):
+    """Two plans saved under the default label were two identical choices in the picker."""
+    mine = Store(db_url).for_owner("local")
+    alice = mine.clients.add("Alice")
+    plan = Plan.load(GOLDEN_PLAN)
+    first = mine.plans.save(alice, plan, label="7-day vegan plan")
+    second = mine.plans.save(alice, plan, label="7-day vegan plan")
+    mine.plans.save(alice, plan, label="week 2")
+    at = new_app("saved")
+    picker = at.selectbox(key="saved_plan")
+    shown = {option for option in picker.options}
+    assert len(shown) == 3, shown
+    assert "week 2" in shown
+    for saved in (first, second):
+        assert any(
+            o.startswith("7-day vegan plan (saved ") and o.endswith(f"plan {saved.plan_id})")
+            for o in shown
+        )
+
+
 def test_saved_plans_bad_database_url_is_explained(monkeypatch):
     monkeypatch.setenv("B12PLAN_DB_URL", "mysql://nobody@localhost/plans")
     at = new_app("saved")
