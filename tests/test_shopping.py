@@ -514,3 +514,21 @@ def test_custom_food_from_the_plan(catalog, vegetarian):
     plan = vegetarian.model_copy(update={"entries": [entry], "custom_foods": [custom]})
     (line,) = build_shopping_list(plan, catalog).lines
     assert (line.aisle, line.quantity, line.unit) == ("dairy and plant alternatives", 2, "cup")
+
+
+def test_frozen_fruit_is_in_the_frozen_aisle(catalog):
+    """Frozen pineapple, strawberries, melon, mango and peaches were listed under produce (a
+    generated vegan week had '2 cups pineapple, frozen' there)."""
+    foods = catalog.foods
+    fruit = foods[
+        (foods["source"] == "fndds")
+        & foods["category_code"].astype(str).str.startswith("60")
+        & foods["description"].str.contains(r"\bfrozen\b", case=False, regex=True)
+    ]
+    assert len(fruit) >= 5
+    wrong = [
+        d
+        for c, s, d in fruit[["category", "source", "description"]].itertuples(index=False)
+        if aisle_for(c, s, d) != "frozen"
+    ]
+    assert not wrong
