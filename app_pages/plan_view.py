@@ -274,7 +274,8 @@ def plan_from_settings(settings: dict) -> None:
     try:
         profile = profile_from_settings(settings)
     except InputError as err:
-        st.session_state[ERROR_KEY] = [(anchor_for(str(err)), form_message(str(err)))]
+        problems = getattr(err, "problems", None) or [str(err)]  # every field at fault
+        st.session_state[ERROR_KEY] = [(anchor_for(m), form_message(m)) for m in problems]
     else:
         run_planner(profile, "Planning your week")
 

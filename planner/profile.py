@@ -622,7 +622,15 @@ def parse_profile(data: dict[str, Any] | Profile | None = None, **overrides: Any
     try:
         return Profile.model_validate(raw)
     except ValidationError as err:
-        first = err.errors()[0]
-        message = _plain(first)
-        extra = f" ({err.error_count() - 1} more problem(s))" if err.error_count() > 1 else ""
-        raise InputError(_fix_hint(tuple(first["loc"]), message) + extra) from None
+        problems = [_fix_hint(tuple(e["loc"]), _plain(e)) for e in err.errors()]
+        extra = f" ({len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
+        raise ProfileError(problems[0] + extra, problems) from None
+
+
+class ProfileError(InputError):
+    """A profile that failed validation: the first problem is the message, every one is in
+    `problems` (the app shows each beside its own field)."""
+
+    def __init__(self, message: str, problems: list[str]) -> None:
+        super().__init__(message)
+        self.problems = problems

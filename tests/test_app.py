@@ -538,6 +538,18 @@ def test_impossible_body_values_are_explained_beside_the_field(setting, value, f
     assert message in [str(e.value) for e in column.error]
 
 
+def test_every_impossible_value_is_explained_not_just_the_first():
+    """Was the first problem only, with '(3 more problem(s))' and no word on which."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    generate(at, age=200, weight=3.0, height=1000.0)
+    errors = [str(e.value) for e in at.error]
+    assert "Age: 200 years is out of range; give a value from 0 to 120 years" in errors
+    assert "Weight: 3 kg is out of range; give a value from 8 to 400 kg" in errors
+    assert "Height: 1000 cm is out of range; give a value from 60 to 250 cm" in errors
+    assert not any("more problem" in e for e in errors), errors
+
+
 def test_efsa_for_a_child_names_the_form_settings_that_fix_it():
     """Was 'use b12_reference 'us' or give b12_target_ug': field names the form never shows."""
     at = AppTest.from_file(APP, default_timeout=60)

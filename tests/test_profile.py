@@ -226,3 +226,15 @@ def test_refused_values_are_told_with_their_unit_and_the_allowed_range(fields, m
     with pytest.raises(InputError) as err:
         parse_profile(fields)
     assert str(err.value) == message
+
+
+def test_every_problem_is_kept_for_callers_that_show_them_all():
+    from planner.profile import ProfileError
+
+    with pytest.raises(ProfileError) as err:
+        parse_profile({"days": 0, "kcal": 5})
+    assert str(err.value).endswith("(1 more problem(s))")
+    assert err.value.problems == [
+        "profile field kcal: 5 kcal/day is out of range; give a value from 800 to 6000 kcal/day",
+        "profile field days: 0 days is out of range; give a value from 1 to 14 days",
+    ]
