@@ -197,3 +197,16 @@ def test_plan_file_gets_the_usual_permissions(tmp_path, capsys):
         os.umask(old)
     assert code == 0, err
     assert target.stat().st_mode & 0o777 == 0o644
+
+
+def test_a_plan_file_as_profile_replans_from_its_profile(tmp_path, capsys):
+    """A plan given as --profile failed with 15 schema errors; its own profile is what one means."""
+    first = tmp_path / "plan.json"
+    code, _, err = run(capsys, "--diet", "vegan", "--age", "70", "--days", "1", "--out", str(first))
+    assert code == 0, err
+    code, out, err = run(capsys, "--profile", str(first), "--seed", "1", "--format", "json")
+    assert code == 0, err
+    assert f"using the profile saved in the plan {first}" in err
+    again = Plan.from_json(out)
+    assert again.diet == "vegan" and again.n_days == 1 and again.profile["age_years"] == 70
+    assert again.profile["seed"] == 1

@@ -87,7 +87,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--exclude", nargs="+", default=[], metavar="FOOD_ID")
     parser.add_argument("--exclude-category", nargs="+", default=[], metavar="CATEGORY")
     parser.add_argument("--favourite", nargs="+", default=[], metavar="FOOD_ID")
-    parser.add_argument("--profile", type=Path, help="profile JSON; flags override its fields")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        help="profile JSON (or a plan JSON: its saved profile); flags override its fields",
+    )
     parser.add_argument("--solver", choices=("highs", "cbc"), default="highs")
     parser.add_argument("--time-limit", type=_positive_float, default=20.0, metavar="SECONDS")
     parser.add_argument("--catalog", type=Path, help="catalog snapshot folder (default: bundled)")
@@ -140,6 +144,10 @@ def profile_fields(args: argparse.Namespace) -> dict[str, Any]:
             raise InputError(f"profile {args.profile} is not valid JSON ({err})") from err
         if not isinstance(raw, dict):
             raise InputError(f"profile {args.profile} must be a JSON object of profile fields")
+        if "entries" in raw and isinstance(raw.get("profile"), dict):
+            # A plan file (`b12plan plan --out`, `plans export`): re-plan from its own profile.
+            print(f"b12plan: using the profile saved in the plan {args.profile}", file=sys.stderr)
+            raw = raw["profile"]
         fields.update(raw)
     for flag, name in FLAG_FIELDS.items():
         value = getattr(args, flag, None)
