@@ -63,7 +63,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--activity", choices=("sedentary", "light", "moderate", "active", "very-active")
     )
-    parser.add_argument("--kcal", type=_positive_float, help="energy target per day")
+    parser.add_argument("--kcal", type=_positive_float, help="energy target in kcal/day")
     parser.add_argument("--protein", type=_positive_float, help="protein minimum, g per day")
     parser.add_argument("--b12-reference", choices=("us", "efsa"), help="reference intakes")
     parser.add_argument("--b12-target", type=_positive_float, help="custom B12 target, µg/day")
