@@ -569,6 +569,13 @@ def _read_amount_file(
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [h.strip() for h in next(reader, [])]
+        if len(header) == 1 and ";" in header[0]:  # a spreadsheet set to semicolons
+            raise DataError(
+                "columns are separated by semicolons; save the file as comma-separated CSV "
+                "(food_id,amount,unit)",
+                path=where,
+                row=1,
+            )
         if not header or "food_id" not in header:
             raise DataError(
                 f"a {what} file needs a header row with food_id and either grams or amount,unit",
@@ -660,7 +667,12 @@ def _parse_amount(text: str, where: str, line: int, column: str, allow_zero: boo
     try:
         value = float(raw)
     except ValueError:
-        raise DataError(f"{raw!r} is not a number", path=where, row=line, column=column) from None
+        hint = ""
+        if re.fullmatch(r"\d+,\d+", raw):  # a decimal comma, as many spreadsheets write it
+            hint = f"; write decimals with a point: {raw.replace(',', '.')}"
+        raise DataError(
+            f"{raw!r} is not a number{hint}", path=where, row=line, column=column
+        ) from None
     if not math.isfinite(value):
         raise DataError(f"{raw!r} is not a finite number", path=where, row=line, column=column)
     if value < 0 or (value == 0 and not allow_zero):

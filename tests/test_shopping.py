@@ -532,3 +532,25 @@ def test_frozen_fruit_is_in_the_frozen_aisle(catalog):
         if aisle_for(c, s, d) != "frozen"
     ]
     assert not wrong
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "food_id;amount;unit\nfndds:11320100;2;cups\n",
+            "row 1: columns are separated by semicolons; save the file as comma-separated CSV",
+        ),
+        (
+            'food_id,amount,unit\nfndds:11320100,"2,5",cups\n',
+            "row 2, column 'amount': '2,5' is not a number; write decimals with a point: 2.5",
+        ),
+    ],
+)
+def test_spreadsheet_habits_in_a_pantry_file_are_named(tmp_path, catalog, text, message):
+    """A semicolon CSV was 'needs a header row with food_id', though it had one."""
+    pantry = tmp_path / "pantry.csv"
+    pantry.write_text(text, encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        read_pantry(pantry, catalog)
+    assert message in str(err.value)
