@@ -484,7 +484,8 @@ def check_plan_foods(plan: Plan, foods: FoodLookup) -> None:
         shown = ", ".join(unknown[:5]) + (" ..." if len(unknown) > 5 else "")
         raise InputError(
             f"the plan uses {len(unknown)} food id(s) that are not in the catalog: {shown}; "
-            "was it made with another catalog? Rebuild it, or pass that catalog with --catalog"
+            "was it made with another catalog? Plan again, or use the catalog it was made with "
+            "(b12plan: --catalog DIR)"
         )
 
 

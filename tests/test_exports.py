@@ -587,3 +587,14 @@ def test_checklist_names_foods_counted_in_their_own_noun_plainly(catalog):
     markdown = shopping_markdown(build_shopping_list(plan, catalog))
     assert "- [ ] 3 puris (bread, puri) (" in markdown, markdown
     assert "- [ ] 2 persimmons, raw (" in markdown, markdown
+
+
+def test_cli_plan_with_a_food_the_catalog_lacks_is_refused(tmp_path, capsys, vegan):
+    plan = vegan.model_copy(deep=True)
+    plan.entries[0].food_id = "fndds:1"
+    source = tmp_path / "plan.json"
+    plan.save(source)
+    out = tmp_path / "plan.pdf"
+    code, _, err = run(["export", str(source), "--format", "pdf", "--out", str(out)], capsys)
+    assert code == 2 and not out.exists()
+    assert "not in the catalog: fndds:1" in err and "(b12plan: --catalog DIR)" in err
