@@ -41,6 +41,7 @@ import pulp
 
 from planner.catalog import Catalog
 from planner.diets import household_portions
+from planner.diets.life_stage import catalog_life_stage_reasons
 from planner.errors import InputError, NoPlanError
 from planner.plan import DayTotals, Plan, PlanEntry, SolverInfo, SupplementDose, Targets
 from planner.profile import (
@@ -50,6 +51,7 @@ from planner.profile import (
     MealSlot,
     Profile,
     parse_profile,
+    stage_label,
 )
 
 # --- B12 absorption: Model A of docs/planner.md (b12-domain reference, section 3.2) ---------
@@ -377,8 +379,26 @@ def build_candidates(
                 f"cannot exclude {food_id!r}: no such food id in the catalog; "
                 "find ids with `b12plan foods --search TEXT`"
             )
+    # Foods not for this life stage (planner/rules/life_stage_foods.csv: no coffee for a child,
+    # no energy drinks in pregnancy). A favourite or locked one was asked for by name: refuse it
+    # with the reason rather than drop it silently; a pantry one is simply not planned.
+    stage = profile.stage
+    stage_reasons = catalog_life_stage_reasons(catalog, stage)
+    unsuitable = stage_reasons[stage_reasons.notna()]
+    for food_id in dict.fromkeys([*profile.favourites, *sorted(locked_ids)]):
+        if food_id in unsuitable.index:
+            what, fix = (
+                ("locked", "unlock it")
+                if food_id in locked_ids
+                else ("favourite", "remove it from the favourites")
+            )
+            raise InputError(
+                f"{what} food {food_id} ({foods.at[food_id, 'description']}) is not planned for "
+                f"{stage_label(stage)}: {unsuitable[food_id]}; {fix}"
+            )
     mask = allowed & (plannable | labels.index.isin(list(keep_ids)))
     mask &= ~labels.index.isin(profile.exclude_foods)
+    mask &= ~labels.index.isin(unsuitable.index)
     pool = labels[mask].join(
         foods[
             [
