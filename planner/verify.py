@@ -1,10 +1,10 @@
 """The independent verifier: recompute a plan from the catalog and check every rule in pandas.
 
 It shares no code with `planner.model` on purpose (only the catalog, the diet labels, the
-household-portion rules and the Profile type): a bug in the model's formulation cannot hide
-here, and PuLP calling a failed or time-limited solve "Optimal" is caught. The CLI and the app
-run it before showing any plan, and on a plan a person edited (servings changed) it reports
-the shortfalls per day.
+household-portion rules, the life-stage food rules and the Profile type): a bug in the model's
+formulation cannot hide here, and PuLP calling a failed or time-limited solve "Optimal" is
+caught. The CLI and the app run it before showing any plan, and on a plan a person edited
+(servings changed) it reports the shortfalls per day.
 
 Rule constants are restated here, not imported, for the same reason; tests check that the
 model's plans pass.
@@ -20,8 +20,9 @@ from typing import Any
 import pandas as pd
 
 from planner.catalog import Catalog
+from planner.diets.life_stage import life_stage_reasons
 from planner.plan import Plan
-from planner.profile import Profile
+from planner.profile import Profile, stage_label
 
 # Dose-absorption Model A (b12-domain reference, section 3.2) as breakpoints (dose, absorbed),
 # then 1 % of the dose beyond the last one.
@@ -178,6 +179,10 @@ def verify_plan(
     all_portions = diets.household_portions(catalog)
     plan_portions = all_portions[all_portions["food_id"].isin({e.food_id for e in plan.entries})]
     locked = {(m.day, m.slot, m.food_id) for m in profile.locked}
+    # Foods not for the profile's life stage (planner/rules/life_stage_foods.csv), even locked.
+    stage = profile.stage
+    known_ids = list(dict.fromkeys(e.food_id for e in plan.entries if e.food_id in foods.index))
+    stage_reasons = life_stage_reasons(foods.loc[known_ids], stage)
     rows = []
     for e in plan.entries:
         where = f"day {e.day} {e.slot}: {e.food_id}"
@@ -279,6 +284,16 @@ def verify_plan(
                     )
         if e.food_id in profile.exclude_foods:
             out.append(Violation("excluded_food", f"{where} was excluded", e.day))
+        stage_reason = stage_reasons.get(e.food_id)
+        if isinstance(stage_reason, str):
+            out.append(
+                Violation(
+                    "life_stage_food",
+                    f"{where} ({food['description']}) is not for {stage_label(stage)}: "
+                    f"{stage_reason}",
+                    e.day,
+                )
+            )
         excluded_categories = {c.lower() for c in profile.exclude_categories}
         if excluded_categories and (
             str(food["category"]).lower() in excluded_categories or roles & excluded_categories

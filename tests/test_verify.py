@@ -291,3 +291,48 @@ def test_restated_serving_caps_match_the_model():
     assert verify.TYPICAL_KCAL_BY_ROLE == model.TYPICAL_KCAL
     assert verify.MAX_KCAL_FACTOR == model.MAX_KCAL_FACTOR
     assert verify.MAX_PORTIONS * 2 == model.MAX_HALF_PORTIONS
+
+
+# ---------------------------------------------------------------------------------------------
+# Foods not for the life stage (planner/rules/life_stage_foods.csv)
+
+
+def _with_food(plan: Plan, food_id: str, catalog) -> Plan:
+    """The plan with its first entry replaced by `food_id` (description from the catalog)."""
+    return edited(plan, 0, food_id=food_id, description=catalog.foods.at[food_id, "description"])
+
+
+def _stage_violations(report) -> list:
+    return [v for v in report.violations if v.name == "life_stage_food"]
+
+
+def test_coffee_put_into_a_childs_plan_by_hand_is_reported(catalog, labels):
+    plan = make_plan(
+        Profile(diet="vegetarian", life_stage="child-1-3", days=2), catalog, labels=labels
+    )
+    assert verify_plan(plan, catalog, labels).ok
+    bad = _with_food(plan, "fndds:92101920", catalog)  # Frozen coffee drink
+    found = _stage_violations(verify_plan(bad, catalog, labels, check_claims=False))
+    assert len(found) == 1
+    assert found[0].day == plan.entries[0].day
+    assert "Frozen coffee drink" in found[0].message
+    assert "children 1-3 years" in found[0].message and "coffee drink" in found[0].message
+
+
+def test_life_stage_decides_what_the_verifier_refuses(catalog, labels, omnivore_plan):
+    coffee = _with_food(omnivore_plan, "fndds:92101000", catalog)  # Coffee, brewed
+    energy = _with_food(omnivore_plan, "fndds:95310600", catalog)  # Energy drink (Red Bull)
+    assert not _stage_violations(verify_plan(coffee, catalog, labels))  # an adult's coffee
+    assert not _stage_violations(verify_plan(energy, catalog, labels))
+    for stage, plan, expected in (
+        ("pregnancy", energy, "energy drink"),
+        ("teen-14-18", energy, "energy drink"),
+        ("child-9-13", coffee, "coffee drink"),
+    ):
+        plan = plan.model_copy(deep=True)
+        plan.profile = {**plan.profile, "life_stage": stage}
+        found = _stage_violations(verify_plan(plan, catalog, labels, check_claims=False))
+        assert len(found) == 1 and expected in found[0].message, (stage, found)
+    teen = coffee.model_copy(deep=True)
+    teen.profile = {**teen.profile, "life_stage": "teen-14-18"}
+    assert not _stage_violations(verify_plan(teen, catalog, labels, check_claims=False))
