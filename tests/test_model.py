@@ -281,15 +281,16 @@ def _spin(seconds: float) -> None:
 def test_same_plan_on_a_busy_machine(catalog, labels):
     """The plan may not depend on the load: the solver stops on work limits (gap, nodes,
     simplex iterations); the clocks are only safety nets. A week whose hardest day model
-    needs about 1 s here, planned again with six busy processes on the two cores."""
+    needs about 1 s here, planned again with six busy processes on the two cores (a time
+    limit the week cannot reach even then, since running out of time does change a plan)."""
     profile = Profile(diet="fortified-only", supplements="none", seed=2)
-    quiet = make_plan(profile, catalog, labels=labels)
+    quiet = make_plan(profile, catalog, labels=labels, time_limit=60)
     context = multiprocessing.get_context("spawn")
     hogs = [context.Process(target=_spin, args=(60.0,)) for _ in range(6)]
     for hog in hogs:
         hog.start()
     try:
-        busy = make_plan(profile, catalog, labels=labels)
+        busy = make_plan(profile, catalog, labels=labels, time_limit=60)
     finally:
         for hog in hogs:
             hog.terminate()
