@@ -79,6 +79,20 @@ def test_labels_are_cached_and_fast(catalog):
 
 
 @pytest.mark.parametrize(
+    ("food_id", "reason"),
+    [
+        ("sr:14250", "alcoholic"),  # Beverages, AMBER, hard cider
+        ("sr:14252", "alcoholic"),  # Beverages, Malt liquor beverage
+        ("sr:14632", "supplement"),  # Beverages, Meal supplement drink, canned, peanut flavor
+    ],
+)
+def test_alcohol_and_supplement_drinks_are_not_planned(labels, food_id, reason):
+    """Both were plannable (for everyone, children too) before the rules named them."""
+    assert not labels.at[food_id, "plannable"]
+    assert reason in labels.at[food_id, "exclusion_reason"]
+
+
+@pytest.mark.parametrize(
     ("food_id", "vegan", "vegetarian", "flag"),
     [
         ("sr:01009", False, True, "dairy"),  # Cheese, cheddar

@@ -248,3 +248,18 @@ def test_cli_refuses_a_favourite_coffee_for_a_child_in_one_line(capsys):
     assert code == 2
     assert "fndds:92101000" in err and "children 4-8 years" in err and "coffee drink" in err
     assert "Traceback" not in err
+
+
+NON_ALCOHOLIC = ("sr:14305", "sr:14553")  # Malt beverage incl. non-alcoholic beer; Wine, non-alc.
+
+
+@pytest.mark.parametrize("stage", [*CHILDREN, "teen-14-18", "pregnancy", "lactation"])
+def test_non_alcoholic_beer_and_wine_are_not_for_the_young_or_in_pregnancy(catalog, stage):
+    reasons = life_stage_reasons(catalog.foods.loc[[*NON_ALCOHOLIC, "sr:44203"]], stage)
+    for food_id in NON_ALCOHOLIC:
+        assert "0.5 % alcohol" in reasons[food_id]
+    assert reasons.isna()["sr:44203"]  # a non-alcoholic cocktail mix holds no alcohol
+
+
+def test_adults_may_have_non_alcoholic_beer(catalog):
+    assert life_stage_reasons(catalog.foods.loc[list(NON_ALCOHOLIC)], "adult").isna().all()
