@@ -133,6 +133,33 @@ def test_damaged_database_exits_2(capsys, tmp_path):
     assert path.read_bytes() == b"definitely not sqlite"
 
 
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("plan.json", b'{"diet": "vegan"}\n', "is not a SQLite database"),
+        ("notes.json", b"", "is an empty file"),
+        ("clients.csv", b"", "is an empty file"),
+    ],
+)
+@pytest.mark.parametrize("via", ["--db", "B12PLAN_DB_URL"])
+def test_db_that_is_another_kind_of_file_exits_2_untouched(
+    capsys, tmp_path, monkeypatch, name, content, message, via
+):
+    path = tmp_path / name
+    path.write_bytes(content)
+    if via == "--db":
+        argv: tuple[str, ...] = ("clients", "add", "Alice", "--db", str(path))
+    else:
+        monkeypatch.setenv("B12PLAN_DB_URL", str(path))
+        argv = ("clients", "add", "Alice")
+    code, _, err = run(capsys, *argv)
+    assert code == 2
+    line = one_line_error(err)
+    assert message in line and "left it untouched" in line and "--db or B12PLAN_DB_URL" in line
+    assert path.read_bytes() == content
+    assert [p.name for p in tmp_path.iterdir()] == [name]  # no -wal/-shm beside it
+
+
 def test_non_numeric_plan_id_is_a_usage_error(capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["plans", "show", "first"])

@@ -200,6 +200,26 @@ def test_non_sqlite_files_are_refused_untouched(tmp_path, content):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["b12plan.sqlite3"]  # no -wal/-shm
 
 
+@pytest.mark.parametrize("name", ["notes.json", "plan.csv", "b12plan", "store.sqlite3.txt"])
+def test_empty_file_without_a_database_name_is_refused_untouched(tmp_path, name):
+    """SQLite would take a 0-byte notes.json for an empty database and write into it."""
+    path = tmp_path / name
+    path.touch()
+    with pytest.raises(InputError, match="is an empty file.*left it untouched"):
+        Store(str(path))
+    assert path.read_bytes() == b""
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]  # no -wal/-shm
+
+
+@pytest.mark.parametrize("name", ["b12plan.sqlite3", "clinic.db", "store.SQLITE"])
+def test_empty_file_with_a_database_name_becomes_a_store(tmp_path, name):
+    path = tmp_path / name
+    path.touch()  # `touch b12plan.sqlite3` then `--db b12plan.sqlite3`: a request for a store
+    with Store(str(path)) as opened:
+        opened.for_owner("local").clients.add("Alice")
+    assert path.read_bytes()[:16] == b"SQLite format 3\x00"
+
+
 def test_damaged_sqlite_file_is_refused_untouched(tmp_path):
     path = tmp_path / "b12plan.sqlite3"
     # A real header followed by garbage: a database whose pages are destroyed.

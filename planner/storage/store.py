@@ -50,6 +50,8 @@ NOTES_MAX = 20_000
 PLAN_JSON_MAX = 5_000_000  # characters; a 14-day plan is a few hundred kB at most
 BUSY_TIMEOUT_S = 30.0
 SQLITE_HEADER = b"SQLite format 3\x00"
+# An existing empty file becomes a database only under these names (_check_sqlite_file).
+SQLITE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
 _PG_INIT_LOCK = 0x6231_3270_6C61_6E  # any fixed number: serialises schema setup across processes
 
 R = TypeVar("R")  # the record a repository returns
@@ -395,8 +397,20 @@ class Store:
             if head and head != SQLITE_HEADER:
                 raise InputError(
                     f"{path} is not a SQLite database (it does not start with the SQLite "
-                    f"header); b12-planner left it untouched. Move it away or set {ENV_DB_URL} "
-                    "to another file"
+                    f"header); b12-planner left it untouched. {self._another_file()}"
+                )
+            if not head and path.suffix.lower() not in SQLITE_SUFFIXES:
+                # SQLite takes a 0-byte file for an empty database and writes its tables into
+                # it. `touch b12plan.sqlite3` asks for that; an empty notes.json or plan.csv
+                # is far more likely a mistyped --db, and turning it into a database would
+                # hand the program that owns it a file it cannot read. So only a database
+                # name (.db, .sqlite, .sqlite3) is taken as consent.
+                raise InputError(
+                    f"{path} is an empty file and its name does not end in "
+                    f"{', '.join(SQLITE_SUFFIXES[:-1])} or {SQLITE_SUFFIXES[-1]}; b12-planner "
+                    f"did not turn it into a database and left it untouched. "
+                    f"{self._another_file()} (a new file name ending in .sqlite3 is created as "
+                    "a database)"
                 )
         elif not path.parent.is_dir():
             if self._origin != "default":
@@ -404,6 +418,13 @@ class Store:
                     f"the folder {path.parent} for the database does not exist; create it first"
                 )
             path.parent.mkdir(parents=True, exist_ok=True)
+
+    def _another_file(self) -> str:
+        """How to point b12-planner elsewhere, in the words of where the path came from."""
+        if self._origin == "default":
+            return f"Move it away or set {ENV_DB_URL} to another file"
+        # The app hands $B12PLAN_DB_URL to Store(url) too, so name both ways of choosing.
+        return f"Point --db or {ENV_DB_URL} at another file"
 
     def _make_engine(self) -> Engine:
         if not self.is_sqlite:
