@@ -477,9 +477,14 @@ def _text(value: Any) -> str | None:
     return str(value)
 
 
+def unknown_food_ids(plan: Plan, foods: FoodLookup) -> list[str]:
+    """Food ids of the plan found neither in the catalog nor in the plan's custom_foods."""
+    return [food_id for food_id in plan.food_ids() if food_id not in foods]
+
+
 def check_plan_foods(plan: Plan, foods: FoodLookup) -> None:
     """Refuse a plan that names foods we cannot find: its list would be silently incomplete."""
-    unknown = [food_id for food_id in plan.food_ids() if food_id not in foods]
+    unknown = unknown_food_ids(plan, foods)
     if unknown:
         shown = ", ".join(unknown[:5]) + (" ..." if len(unknown) > 5 else "")
         raise InputError(

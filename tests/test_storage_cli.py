@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pg_server
 import pytest
@@ -11,6 +12,7 @@ from test_storage import make_plan
 from planner.cli import main
 from planner.plan import Plan
 
+REPO = Path(__file__).resolve().parents[1]
 db_url = pg_server.db_url  # fixture: tests taking it run on SQLite and PostgreSQL
 
 
@@ -72,6 +74,57 @@ def test_clients_and_plans_round_trip(capsys, db_url, tmp_path):
     assert code == 0 and out.strip() == str(target)
     assert Plan.load(target) == plan
     assert [p.name for p in target.parent.iterdir()] == ["exported.json"]  # no temp files left
+
+
+def test_plan_with_foods_the_catalog_lacks_is_refused_unsaved(capsys, db_url, tmp_path):
+    """Saved, such a plan opened in the app as 'Rules this plan breaks'; now it is refused."""
+    db = ("--db", db_url)
+    assert run(capsys, "clients", "add", "Alice", *db)[0] == 0
+    good = tmp_path / "good.json"
+    make_plan().save(good)
+    code, out, _ = run(capsys, "plans", "save", str(good), "--client", "Alice", *db)
+    assert code == 0
+    plan_id = out.split()[2]
+    bad = tmp_path / "bad.json"
+    make_plan(foods=("sr:01077", "sr:99999", "fndds:1")).save(bad)
+
+    for extra in ((), ("--plan-id", plan_id), ("--catalog", str(REPO / "data" / "usda"))):
+        code, _, err = run(capsys, "plans", "save", str(bad), "--client", "Alice", *extra, *db)
+        assert code == 2
+        line = one_line_error(err)
+        assert "uses 2 food id(s)" in line and "fndds:1, sr:99999" in line
+        assert "nothing was saved" in line and "--catalog DIR" in line and "custom_foods" in line
+    code, out, _ = run(capsys, "plans", "list", "--format", "json", *db)
+    assert [(p["id"], p["versions"]) for p in json.loads(out)] == [(int(plan_id), 1)]
+
+
+def test_plan_carrying_its_custom_foods_is_saved(capsys, tmp_path):
+    db = ("--db", str(tmp_path / "store.sqlite3"))
+    assert run(capsys, "clients", "add", "Alice", *db)[0] == 0
+    plan = make_plan(foods=("sr:01077", "label:oat-drink"))
+    plan.custom_foods = [
+        {
+            "food_id": "label:oat-drink",
+            "description": "Oat drink, fortified",
+            "portions": [{"portion": "1 cup", "grams": 240.0}],
+        }
+    ]
+    path = tmp_path / "custom.json"
+    plan.save(path)
+    code, out, err = run(capsys, "plans", "save", str(path), "--client", "Alice", *db)
+    assert code == 0, err
+    code, out, _ = run(capsys, "plans", "show", "1", "--format", "json", *db)
+    assert Plan.from_json(out).custom_foods == plan.custom_foods
+
+
+def test_missing_catalog_snapshot_is_explained(capsys, tmp_path):
+    path = tmp_path / "plan.json"
+    make_plan().save(path)
+    db = ("--db", str(tmp_path / "store.sqlite3"))
+    argv = ("plans", "save", str(path), "--client", "Alice", "--catalog", str(tmp_path / "no"))
+    code, _, err = run(capsys, *argv, *db)
+    assert code == 2 and "no catalog snapshot at" in one_line_error(err)
+    assert not (tmp_path / "store.sqlite3").exists()  # refused before the store was opened
 
 
 def test_owner_option_separates_data(capsys, tmp_path):

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from planner.cli.output import check_output_path, render, render_table, write_output
+from planner.errors import InputError
 from planner.plan import Plan
 from planner.storage import LOCAL_OWNER, OwnerStore, Store
 
@@ -96,6 +97,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         type=positive_int("--plan-id"),
         metavar="ID",
         help="save as the next version of this plan instead of a new plan",
+    )
+    save.add_argument(
+        "--catalog",
+        type=Path,
+        metavar="DIR",
+        help="catalog snapshot folder the plan's foods come from (default: bundled)",
     )
     save.set_defaults(func=run_plans_save)
     listing = _action(actions, "list", help="saved plans, newest first")
@@ -206,8 +213,37 @@ def _plans_frame(saved) -> pd.DataFrame:
     )
 
 
+def check_foods_known(plan: Plan, source: Path, catalog_dir: Path | None) -> None:
+    """Refuse a plan naming foods the catalog lacks, before the store is opened.
+
+    Saved, such a plan opens in the app as "Rules this plan breaks" and cannot be shown,
+    shopped for or checked. The plan's own custom_foods (label or FoodData Central foods the
+    app attached) count as known. planner.verify.verify_plan reports the same foods
+    (food_unknown), but it reads the catalog only, not custom_foods, and also judges targets
+    that an edited plan may rightly miss, so this asks just the one question.
+    """
+    from planner.catalog import load_catalog
+    from planner.shopping import FoodLookup, unknown_food_ids
+
+    catalog = load_catalog(catalog_dir)
+    unknown = unknown_food_ids(plan, FoodLookup(catalog, plan.custom_foods))
+    if not unknown:
+        return
+    shown = ", ".join(unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
+    which = f"the catalog snapshot {catalog_dir}" if catalog_dir else "the bundled catalog"
+    raise InputError(
+        f"{source} uses {len(unknown)} food id(s) that are in neither {which} nor the plan's "
+        f"custom_foods: {shown}; nothing was saved. If the plan was made with another catalog "
+        "snapshot, save it with that one (--catalog DIR); if these are foods added in the app "
+        "(from a label or FoodData Central), save the plan from the app, which records them in "
+        "the plan's custom_foods; otherwise plan again (b12plan plan --profile "
+        f"{source})"
+    )
+
+
 def run_plans_save(args: argparse.Namespace) -> int:
     plan = Plan.load(args.file)
+    check_foods_known(plan, args.file, args.catalog)
     store, mine = _open(args)
     with store:
         saved = mine.plans.save(args.client, plan, label=args.label, plan_id=args.plan_id)
