@@ -38,7 +38,7 @@ def explanation_markdown(food_id: str, label: pd.Series) -> str:
             *(f"  - {part}" for part in str(label["diet_reason"]).split("; ")),
         ]
         if not label["b12_reliable"] and pd.notna(label["b12_unreliable_reason"]):
-            lines.append(f"B12 counts 0: {label['b12_unreliable_reason']}")
+            lines.append(f"B12 counts only if added: {label['b12_unreliable_reason']}")
     return "\n".join(
         f"    - {line.strip()[2:]}" if line.startswith("  - ") else f"- {line}" for line in lines
     )

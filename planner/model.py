@@ -41,7 +41,7 @@ import pulp
 
 from planner.catalog import Catalog
 from planner.diets import household_portions
-from planner.diets.life_stage import catalog_life_stage_reasons
+from planner.diets.life_stage import catalog_life_stage_reasons, stage_summary
 from planner.errors import InputError, NoPlanError
 from planner.plan import DayTotals, Plan, PlanEntry, SolverInfo, SupplementDose, Targets
 from planner.profile import (
@@ -2482,7 +2482,8 @@ def _notes(problem: Problem, attempts: Sequence[Attempt]) -> list[str]:
     counting = (
         "only B12 added to fortified foods and supplements counts"
         if t.b12_counting == "fortified_only"
-        else "B12 from every reliable source counts; unreliable or unknown B12 counts 0"
+        else "B12 from every reliable source counts; from unreliable ones (seaweed, tempeh, "
+        "mushrooms, yeast) only B12 added to them; unknown B12 counts 0"
     )
     if problem.weekly_rule:
         what = "absorbed" if problem.absorption else "counted"
@@ -2514,6 +2515,9 @@ def _notes(problem: Problem, attempts: Sequence[Attempt]) -> list[str]:
             )
         else:
             notes.append(f"Supplement: {problem.regimen.describe()}.")
+    left_out = stage_summary(problem.profile.stage)
+    if left_out:
+        notes.append(left_out)
     return notes
 
 

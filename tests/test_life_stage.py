@@ -263,3 +263,13 @@ def test_non_alcoholic_beer_and_wine_are_not_for_the_young_or_in_pregnancy(catal
 
 def test_adults_may_have_non_alcoholic_beer(catalog):
     assert life_stage_reasons(catalog.foods.loc[list(NON_ALCOHOLIC)], "adult").isna().all()
+
+
+def test_a_childs_plan_says_what_was_left_out(catalog, labels):
+    plan = make_plan(
+        Profile(diet="vegetarian", life_stage="child-4-8", days=1), catalog, labels=labels
+    )
+    note = next(n for n in plan.notes if n.startswith("Left out at this life stage"))
+    assert "coffee drink" in note and "energy drink" in note
+    adult = make_plan(Profile(diet="vegetarian", days=1), catalog, labels=labels)
+    assert not any(n.startswith("Left out") for n in adult.notes)

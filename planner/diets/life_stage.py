@@ -80,6 +80,19 @@ def stage_rules(stage: str) -> tuple[StageRule, ...]:
     return tuple(rule for rule in load_stage_rules() if stage in rule.stages)
 
 
+def stage_summary(stage: str) -> str | None:
+    """What the rules leave out for `stage`, in a few words for the plan's notes (None when
+    nothing is), so a parent sees why there is no tea or soda rather than wondering."""
+    kinds: list[str] = []
+    for rule in stage_rules(stage):
+        kind = rule.reason.split(" (")[0].split(",")[0].strip()
+        if kind and kind not in kinds:
+            kinds.append(kind)
+    if not kinds:
+        return None
+    return f"Left out at this life stage: {'; '.join(kinds)} (planner/rules/life_stage_foods.csv)."
+
+
 def life_stage_reasons(foods: pd.DataFrame, stage: str) -> pd.Series:
     """Why each food is not planned for `stage` (NaN where it is fine), first matching rule.
 
