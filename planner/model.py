@@ -130,6 +130,12 @@ TYPICAL_KCAL = {
     "other": 150,
 }
 MAX_KCAL_FACTOR = 2.5  # at most 2.5 x a typical serving's energy of one food in one meal
+# Children eat smaller servings: for them the typical servings above and every cap scale with
+# the day's energy target against an adult's 2,000 kcal (a 1-3 year old at 1,200 kcal gets
+# 0.6), never below half; adults, teens, pregnancy and lactation keep adult servings.
+PORTION_REFERENCE_KCAL = 2000.0
+MIN_PORTION_SCALE = 0.5
+CHILD_STAGES = ("child-1-3", "child-4-8", "child-9-13")
 # Portions a person cannot measure or that are not household measures.
 UNUSABLE_PORTION = re.compile(
     r"quantity not specified|guideline amount|yields|cubic inch|surface inch|calorie package"
@@ -288,10 +294,19 @@ def _hash_uniform(base: np.ndarray, seed: int, day: int, slot_index: int) -> np.
     return (z >> np.uint64(11)).astype(np.float64) / float(1 << 53)
 
 
+def portion_scale(profile: Profile) -> float:
+    """How big this person's servings are against an adult's (see PORTION_REFERENCE_KCAL)."""
+    if profile.stage not in CHILD_STAGES:
+        return 1.0
+    kcal = profile.targets().kcal_per_day
+    return float(min(1.0, max(MIN_PORTION_SCALE, kcal / PORTION_REFERENCE_KCAL)))
+
+
 def choose_portions(
-    portions: pd.DataFrame, roles: pd.Series, kcal_per_100g: pd.Series
+    portions: pd.DataFrame, roles: pd.Series, kcal_per_100g: pd.Series, scale: float = 1.0
 ) -> pd.DataFrame:
-    """Per food, the household portion closest to a typical serving of its role.
+    """Per food, the household portion closest to a typical serving of its role (times
+    `scale`, smaller for children).
 
     "Closest" adds the ratio distance in grams and in energy, so a cup of prunes (420 kcal)
     loses to a smaller measure. Returns `portion` and `portion_grams` indexed by food_id;
@@ -300,13 +315,13 @@ def choose_portions(
     frame = portions[portions["food_id"].isin(roles.index)]
     frame = frame[~frame["portion"].str.contains(UNUSABLE_PORTION) & (frame["grams"] > 0)]
     role = frame["food_id"].map(roles).astype(str)
-    limit = role.map(MAX_GRAMS).fillna(200.0) * 2
+    limit = role.map(MAX_GRAMS).fillna(200.0) * 2 * scale
     keep = frame["grams"] <= limit
     frame, role = frame[keep], role[keep]
     grams = frame["grams"].to_numpy()
     kcal = frame["food_id"].map(kcal_per_100g).to_numpy(dtype=float) * grams / 100.0
-    typical_g = role.map(TYPICAL_GRAMS).fillna(100.0).to_numpy()
-    typical_kcal = role.map(TYPICAL_KCAL).fillna(150.0).to_numpy()
+    typical_g = role.map(TYPICAL_GRAMS).fillna(100.0).to_numpy() * scale
+    typical_kcal = role.map(TYPICAL_KCAL).fillna(150.0).to_numpy() * scale
     score = np.abs(np.log(grams / typical_g)) + np.abs(np.log(np.maximum(kcal, 1.0) / typical_kcal))
     frame = frame.assign(_score=score).sort_values(["food_id", "_score", "seq"])
     best = frame.drop_duplicates("food_id").set_index("food_id")
@@ -436,7 +451,8 @@ def build_candidates(
 
     # Only household measures a person can use ("1 cup", "1 slice"), never "0.2 package".
     usable = household_portions(catalog)
-    chosen = choose_portions(usable[usable["usable"]], pool["role"], pool["kcal"])
+    scale = portion_scale(profile)
+    chosen = choose_portions(usable[usable["usable"]], pool["role"], pool["kcal"], scale)
     missing_locked = sorted(i for i in locked_ids if i not in chosen.index)
     if missing_locked:
         raise InputError(
@@ -450,11 +466,11 @@ def build_candidates(
     role_max = np.array([MAX_GRAMS.get(r, 200) for r in role], dtype=float)
     if "max_g_per_meal" in pool.columns:
         max_grams = pool["max_g_per_meal"].fillna(pd.Series(role_max, index=pool.index))
-        max_grams = max_grams.to_numpy(dtype=float)
+        max_grams = max_grams.to_numpy(dtype=float) * scale
     else:
-        max_grams = role_max
+        max_grams = role_max * scale
     half_kcal = pool["kcal"].to_numpy() * half / 100.0
-    max_kcal = np.array([MAX_KCAL_FACTOR * TYPICAL_KCAL.get(r, 150) for r in role])
+    max_kcal = np.array([MAX_KCAL_FACTOR * TYPICAL_KCAL.get(r, 150) for r in role]) * scale
     cap = np.minimum(MAX_HALF_PORTIONS, np.floor(max_grams / half))
     cap = np.minimum(cap, np.floor(max_kcal / np.maximum(half_kcal, 1e-9))).astype(int)
     # A food whose smallest amount (a whole portion when portions are small) exceeds its cap

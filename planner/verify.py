@@ -53,6 +53,11 @@ MAX_G_BY_ROLE = {
     "other": 200.0,
 }
 MAX_KCAL_FACTOR = 2.5
+# Children's caps scale with their energy target against an adult's 2,000 kcal, between 0.5
+# and 1 (the model's PORTION_REFERENCE_KCAL, MIN_PORTION_SCALE and CHILD_STAGES).
+PORTION_REFERENCE_KCAL = 2000.0
+MIN_PORTION_SCALE = 0.5
+CHILD_STAGES = ("child-1-3", "child-4-8", "child-9-13")
 DEFAULT_TYPICAL_KCAL = 150.0
 TYPICAL_KCAL_BY_ROLE = {
     "protein": 200.0,
@@ -183,6 +188,10 @@ def verify_plan(
     stage = profile.stage
     known_ids = list(dict.fromkeys(e.food_id for e in plan.entries if e.food_id in foods.index))
     stage_reasons = life_stage_reasons(foods.loc[known_ids], stage)
+    scale = 1.0
+    if stage in CHILD_STAGES:
+        scale = min(1.0, max(MIN_PORTION_SCALE, targets.kcal_per_day / PORTION_REFERENCE_KCAL))
+    scaled = f" (x {scale:g} for a child's servings)" if scale < 1.0 else ""
     rows = []
     for e in plan.entries:
         where = f"day {e.day} {e.slot}: {e.food_id}"
@@ -258,7 +267,9 @@ def verify_plan(
             role = str(label["role"])
             rule_g = label.get("max_g_per_meal")
             max_g = float(rule_g) if pd.notna(rule_g) else MAX_G_BY_ROLE.get(role, DEFAULT_MAX_G)
+            max_g *= scale
             max_kcal = MAX_KCAL_FACTOR * TYPICAL_KCAL_BY_ROLE.get(role, DEFAULT_TYPICAL_KCAL)
+            max_kcal *= scale
             counted = float(label[counted_column]) * per if pd.notna(label[counted_column]) else 0
             roles = _split(label["roles"]) | {str(label["role"])}
             if food_rule == "vegan" and not bool(label["vegan"]):
@@ -337,7 +348,7 @@ def verify_plan(
         ],
     )
 
-    _check_serving_caps(entries, out)
+    _check_serving_caps(entries, out, scaled)
     _check_supplements(plan, out)
     doses = Counter()
     for s in plan.supplements:
@@ -387,8 +398,9 @@ def verify_plan(
     return report
 
 
-def _check_serving_caps(entries: pd.DataFrame, out: list[Violation]) -> None:
-    """Each food's amount in one meal against its serving cap (a locked meal is exempt).
+def _check_serving_caps(entries: pd.DataFrame, out: list[Violation], scaled: str = "") -> None:
+    """Each food's amount in one meal against its serving cap (a locked meal is exempt);
+    `scaled` says in the message when the caps were scaled down for a child.
 
     Summed per day, slot and food, so a food listed twice in a meal cannot pass in halves.
     """
@@ -412,7 +424,8 @@ def _check_serving_caps(entries: pd.DataFrame, out: list[Violation]) -> None:
                 m["grams"],
                 m["max_g"],
                 m["max_g"] * 1e-6 + 0.05,
-                f"{m['grams']:g} g in one meal, above its serving cap of {m['max_g']:g} g per meal",
+                f"{m['grams']:g} g in one meal, above its serving cap of {m['max_g']:g} g per meal"
+                + scaled,
             ),
             (
                 "portions",
@@ -428,7 +441,7 @@ def _check_serving_caps(entries: pd.DataFrame, out: list[Violation]) -> None:
                 m["max_kcal"],
                 m["max_kcal"] * 1e-6,
                 f"{m['kcal']:.0f} kcal in one meal, above its cap of {m['max_kcal']:.0f} kcal "
-                f"({MAX_KCAL_FACTOR:g} x a typical serving)",
+                f"({MAX_KCAL_FACTOR:g} x a typical serving{scaled})",
             ),
         )
         for what, amount, cap, slack, message in caps:

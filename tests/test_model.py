@@ -10,15 +10,19 @@ import multiprocessing
 import time
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from planner import diets
 from planner.errors import InputError, NoPlanError
 from planner.model import (
+    MAX_GRAMS,
     Spec,
     absorbed_ug,
+    build_candidates,
     choose_portions,
     make_plan,
+    portion_scale,
     replan,
     shuffle,
     solve_with_highs_arrays,
@@ -297,3 +301,28 @@ def test_same_plan_on_a_busy_machine(catalog, labels):
             hog.join()
     assert entry_ids(busy) == entry_ids(quiet)
     assert busy.solver.objective == quiet.solver.objective
+
+
+def test_childrens_servings_are_smaller(catalog, labels):
+    """A 1-3 year old's portions and caps scale with the energy target (1,200 of 2,000 kcal):
+    adult household portions (1 1/2 cups of pasta) in a toddler's plan were the complaint."""
+    adult = build_candidates(Profile(diet="vegetarian"), catalog, labels)
+    child = build_candidates(Profile(diet="vegetarian", life_stage="child-1-3"), catalog, labels)
+    assert portion_scale(Profile(life_stage="child-1-3")) == pytest.approx(0.6)
+    assert portion_scale(Profile(life_stage="teen-14-18")) == 1.0
+    most_adult = pd.Series(adult.half_grams * adult.cap, index=adult.ids)
+    most_child = pd.Series(child.half_grams * child.cap, index=child.ids)
+    both = most_adult.index.intersection(most_child.index)
+    assert len(both) > 500
+    # Every food's largest amount per meal is at most 0.6 x the adult's cap, and the typical
+    # portion chosen is smaller for many foods.
+    role_caps = pd.Series([MAX_GRAMS.get(r, 200) for r in child.frame["role"]], index=child.ids)
+    caps = labels.loc[child.ids, "max_g_per_meal"].fillna(role_caps)
+    assert (most_child <= caps * 0.6 + 1e-6).all()
+    smaller = child.frame.loc[both, "portion_grams"] < adult.frame.loc[both, "portion_grams"]
+    assert smaller.sum() > 50
+    plan = make_plan(
+        Profile(diet="vegetarian", life_stage="child-1-3", days=2), catalog, labels=labels
+    )
+    assert verify_plan(plan, catalog, labels).ok
+    assert max(e.grams for e in plan.entries) <= 0.6 * max(MAX_GRAMS.values()) + 1e-6

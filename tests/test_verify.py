@@ -291,6 +291,30 @@ def test_restated_serving_caps_match_the_model():
     assert verify.TYPICAL_KCAL_BY_ROLE == model.TYPICAL_KCAL
     assert verify.MAX_KCAL_FACTOR == model.MAX_KCAL_FACTOR
     assert verify.MAX_PORTIONS * 2 == model.MAX_HALF_PORTIONS
+    assert verify.PORTION_REFERENCE_KCAL == model.PORTION_REFERENCE_KCAL
+    assert verify.MIN_PORTION_SCALE == model.MIN_PORTION_SCALE
+    assert verify.CHILD_STAGES == model.CHILD_STAGES
+
+
+def test_a_childs_servings_are_checked_against_smaller_caps(catalog, labels):
+    """A toddler's plan passes; the same adult-sized meal (a full cup of a dish at 2.5 x the
+    adult energy cap's limit for the child) is reported with the child's scale."""
+    from planner.model import make_plan
+
+    profile = Profile(diet="vegetarian", life_stage="child-1-3", days=1)
+    plan = make_plan(profile, catalog, labels=labels)
+    assert verify_plan(plan, catalog, labels).ok
+    # The largest amount of the plan, tripled, is more than a child's cap allows.
+    data = plan.model_dump(mode="json")
+    biggest = max(data["entries"], key=lambda e: e["grams"])
+    biggest["servings"] *= 3
+    biggest["grams"] *= 3
+    for key in ("kcal", "protein_g", "b12_ug", "b12_counted_ug", "b12_absorbed_ug"):
+        if biggest.get(key) is not None:
+            biggest[key] *= 3
+    report = verify_plan(Plan.model_validate(data), catalog, labels)
+    serving = [v for v in report.violations if v.name.startswith("serving_")]
+    assert serving and "for a child's servings" in serving[0].message
 
 
 # ---------------------------------------------------------------------------------------------
