@@ -49,7 +49,12 @@ from planner.profile import Profile  # noqa: E402
 from planner.verify import verify_plan  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from week_bounds import decomposition_ceiling, full_week_bound, plan_columns  # noqa: E402
+from week_bounds import (  # noqa: E402
+    decomposition_ceiling,
+    full_bound_at_prices,
+    full_week_bound,
+    plan_columns,
+)  # noqa: E402
 
 PRESETS = ("omnivore", "vegetarian", "vegan", "fortified-only")
 
@@ -143,6 +148,14 @@ def run(args: argparse.Namespace) -> list[dict]:
                 "seconds": round(ceiling.seconds, 1),
                 "least_gap": round((objective - ceiling.master) / objective, 4),
             }
+            if ceiling.prices is not None:
+                # The column generation's best prices, tried on the whole week's problem.
+                at_prices = full_bound_at_prices(full, spec, ceiling.prices, args.bound_limit)
+                row["ceiling"]["full_bound"] = round(at_prices.value, 4)
+                row["ceiling"]["full_bound_s"] = round(at_prices.seconds, 1)
+                row["ceiling"]["gap_to_full_bound"] = round(
+                    (objective - at_prices.value) / objective, 4
+                )
         if not args.skip_naive:
             row["naive_all"] = naive(full, args.naive_limit)
             row["naive_candidates"] = naive(problem, args.naive_limit)

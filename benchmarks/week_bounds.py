@@ -48,6 +48,7 @@ class Ceiling:
     master: float  # restricted master LP: an upper bound on every such bound
     iterations: int
     seconds: float
+    prices: np.ndarray | None = None  # the prices of the best bound (per row of the spec)
 
 
 def plan_columns(blocks: M.WeekBlocks, lay: M.Layout, picks: dict, ids: np.ndarray) -> np.ndarray:
@@ -118,17 +119,26 @@ def decomposition_ceiling(
     hi = np.concatenate([np.where(sense == "G", inf, rhs), np.ones(len(block_ids))])
     master.addRows(n, lo, hi, 0, np.zeros(n, np.int32), np.zeros(0, np.int32), np.zeros(0))
 
-    def add(position: int, x_all: np.ndarray) -> None:
+    integer = a["integer"]
+
+    def add(position: int, x_all: np.ndarray) -> bool:
+        """Add a block's plan as a master column; only integer plans (a day the pricing step
+        left at its LP values would let the master fall towards the LP bound)."""
         x = np.zeros(len(a["cost"]))
         cols = blocks.cols_of[block_ids[position]]
-        x[cols] = x_all[cols]
+        values = x_all[cols]
+        if np.abs(values[integer[cols]] - np.round(values[integer[cols]])).max(initial=0) > 1e-6:
+            return False
+        x[cols] = values
         coef = np.bincount(cr, weights=cv * x[cc], minlength=n_rows)
         nz = np.flatnonzero(np.abs(coef) > 1e-12)
         index = np.append(nz, n_rows + position).astype(np.int32)
         master.addCol(float(a["cost"] @ x), 0.0, inf, len(index), index, np.append(coef[nz], 1.0))
+        return True
 
     for position in range(len(block_ids)):
-        add(position, plan_x)
+        if not add(position, plan_x):
+            raise ValueError("the plan's columns are not integer")
     centre = np.where(blocks.coupling, lp.row_duals, 0.0)
     prices, best, value, iterations = centre, -math.inf, math.inf, 0
     while time.perf_counter() - start < seconds:
@@ -146,4 +156,21 @@ def decomposition_ceiling(
         prices = smoothing * centre + (1 - smoothing) * duals
         if value - best <= 1e-4 * abs(value):
             break
-    return Ceiling(best, value, iterations, time.perf_counter() - start)
+    return Ceiling(best, value, iterations, time.perf_counter() - start, centre)
+
+
+def full_bound_at_prices(
+    problem: M.Problem, spec: M.Spec, prices: np.ndarray, limit: float
+) -> FullBound:
+    """The Lagrangian bound of the whole week's problem (every plannable food) at prices
+    found on another model of the same week (matched by row name; rows it lacks, priced 0):
+    any prices of the right sign give a valid bound, so good prices found on the planner's
+    candidates, where each try is fast, carry over to the full problem."""
+    start = time.perf_counter()
+    lp, full_spec, _ = M.weekly_lp(problem, time_limit=limit)
+    if not lp.ok or lp.objective is None:
+        raise RuntimeError(f"the full weekly LP did not solve: {lp.status}")
+    by_name = dict(zip(spec.row_names, prices, strict=True))
+    mapped = np.array([by_name.get(name, 0.0) for name in full_spec.row_names])
+    bound = M.lagrangian_bound(full_spec, mapped, floor=lp.objective, deadline=start + limit)
+    return FullBound(bound.value, lp.objective, time.perf_counter() - start, full_spec.n_cols)
