@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.catalog import Catalog, load_catalog
+from planner.cost import PlanCost, cost_summary, foods_word, missing_note, money, plan_cost
 from planner.errors import InputError
 from planner.files import atomic_write_bytes
 from planner.plan import SLOT_ORDER, Plan
@@ -54,6 +55,7 @@ SHOPPING_COLUMNS = (
     "package",
     "package_grams",
     "leftover_grams",
+    "cost",
 )
 PLAN_COLUMNS = (
     "day",
@@ -178,6 +180,7 @@ def shopping_rows(shopping: ShoppingList) -> list[dict[str, str]]:
                 "package": line.package_label or "",
                 "package_grams": number(line.package_size) if food else "",
                 "leftover_grams": number(line.leftover) if food else "",
+                "cost": fixed(line.cost),
             }
         )
     return rows
@@ -259,8 +262,11 @@ def item_phrase(quantity: float, unit: str, description: str) -> str:
     return f"{amount} {plural(unit, quantity)} {lower_first(description)}"
 
 
-def checklist_item(line: ShoppingLine) -> str:
-    """One Markdown checklist line, e.g. '- [ ] 2 cups soy milk, unsweetened (488 g)'."""
+def checklist_item(line: ShoppingLine, *, priced: bool = False) -> str:
+    """One Markdown checklist line, e.g. '- [ ] 2 cups soy milk, unsweetened (488 g)'.
+
+    With `priced` (the plan has prices) the line ends with its cost, or says it has no price.
+    """
     name = lower_first(line.description)
     if line.kind == "supplement":
         head = item_phrase(line.quantity, line.unit, line.description)
@@ -286,7 +292,26 @@ def checklist_item(line: ShoppingLine) -> str:
         text += f" ({'; '.join(notes)})"
     if line.packages is not None:
         text += f" → buy {line.packages} × {line.package_label}, {leftover} left over"
+    if priced:
+        text += f" · {line_cost_text(line)}"
     return text
+
+
+def line_cost_text(line: ShoppingLine) -> str:
+    """'cost 1.32' or 'no price' for one shopping line."""
+    return "no price" if line.cost is None else f"cost {money(line.cost)}"
+
+
+def shopping_cost_text(shopping: ShoppingList) -> str:
+    """The list's total at the plan's prices, with what it leaves out; '' when not priced."""
+    if not shopping.priced:
+        return ""
+    text = (
+        f"Cost at your prices: {money(shopping.cost_total)} {shopping.price_unit} for "
+        f"{shopping.days_label} (whole packages where package sizes are known)"
+    )
+    note = missing_note(len(shopping.unpriced), shopping.tablets_unpriced)
+    return f"{text}; {note}." if note else f"{text}."
 
 
 def _needed_text(line: ShoppingLine) -> str:
@@ -308,9 +333,11 @@ def shopping_markdown(shopping: ShoppingList, *, heading_level: int = 1) -> str:
     ]
     if not shopping.lines:
         out += ["Nothing to buy for these days.", ""]
+    elif shopping.priced:
+        out += [shopping_cost_text(shopping), ""]
     for aisle, lines in shopping.by_aisle():
         out += [f"{hashes}# {aisle_title(aisle)}", ""]
-        out += [checklist_item(line) for line in lines]
+        out += [checklist_item(line, priced=shopping.priced) for line in lines]
         out.append("")
     return "\n".join(out)
 
@@ -539,6 +566,15 @@ def meal_rows(plan: Plan, day: int) -> list[MealRow]:
     return [row for *_, row in keyed]
 
 
+def day_cost_line(cost: PlanCost, day: int) -> str:
+    """'Food cost of day 2: 1.60 currency units (+ 8 foods without a price).'"""
+    today = cost.day(day)
+    text = f"Food cost of day {day}: {money(today.cost)} {cost.unit}"
+    if today.unpriced:
+        text += f" (+ {foods_word(len(today.unpriced))} without a price)"
+    return text + "."
+
+
 def kcal_text(kcal: float) -> str:
     return f"{int(number(kcal, 0)):,}"
 
@@ -547,6 +583,7 @@ def plan_markdown(plan: Plan, shopping: ShoppingList) -> str:
     """The plan as a Markdown handout: day-by-slot tables, B12 per day, sources, shopping list."""
     target = plan.targets.b12_ug_per_day
     totals = plan_totals(plan)
+    cost = plan_cost(plan)
     out = [
         f"# Vitamin B12 meal plan: {plan.n_days} days, {plan.diet}",
         "",
@@ -556,6 +593,8 @@ def plan_markdown(plan: Plan, shopping: ShoppingList) -> str:
         f"and {totals['days_meeting_target']} of {plan.n_days} days reach it from food alone.",
         "",
     ]
+    if cost is not None:
+        out += [f"{cost_summary(cost)}.", ""]
     for day in range(1, plan.n_days + 1):
         out += [
             f"## Day {day}",
@@ -581,6 +620,8 @@ def plan_markdown(plan: Plan, shopping: ShoppingList) -> str:
         note = uncounted_note(plan, rows)
         if note is not None:
             out += ["", "\\" + _md_cell(note)]
+        if cost is not None:
+            out += ["", day_cost_line(cost, day)]
         out.append("")
     out += [
         "## B12 per day",

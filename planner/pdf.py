@@ -19,6 +19,7 @@ from typing import Any
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
+from planner.cost import PlanCost, cost_summary, foods_word, money, plan_cost
 from planner.errors import InputError
 from planner.exports import (
     NOT_MEDICAL_ADVICE,
@@ -30,9 +31,11 @@ from planner.exports import (
     format_quantity,
     grams_text,
     kcal_text,
+    line_cost_text,
     meal_rows,
     number,
     plan_totals,
+    shopping_cost_text,
     top_b12_sources,
     uncounted_note,
 )
@@ -192,6 +195,9 @@ def _title_block(pdf: Handout, plan: Plan) -> None:
         f"{number(targets.kcal_max, 0)} kcal/day"
     )
     pdf.write_paragraph(5, subtitle)
+    cost = plan_cost(plan)
+    if cost is not None:
+        pdf.write_paragraph(5, f"{cost_summary(cost)}.")
     pdf.ln(3)
 
 
@@ -427,12 +433,24 @@ def _day_height(pdf: Handout, plan: Plan, day: int) -> float:
     return 8.5 + TABLE_LINE_MM + 2 * ROW_PADDING_MM + rows
 
 
+def _day_cost(cost: PlanCost | None, day: int) -> str:
+    """'  ·  food cost 1.60 (+ 8 foods without a price)' for a day heading; '' unpriced."""
+    if cost is None:
+        return ""
+    today = cost.day(day)
+    text = f"  ·  food cost {money(today.cost)}"
+    if today.unpriced:
+        text += f" (+ {foods_word(len(today.unpriced))} without a price)"
+    return text
+
+
 def _plan_table(pdf: Handout, plan: Plan) -> None:
     """One table per day, each kept on one page when it fits, with its own heading row.
 
     A day longer than a page still breaks cleanly: fpdf2 repeats the heading row.
     """
     muted = FontFace(family=pdf.fonts_used.family, color=MUTED)
+    cost = plan_cost(plan)
     usable = pdf.h - pdf.t_margin - pdf.b_margin
     for day in range(1, plan.n_days + 1):
         meals = meal_rows(plan, day)
@@ -452,7 +470,8 @@ def _plan_table(pdf: Handout, plan: Plan) -> None:
         pdf.write_cell(
             0,
             6,
-            f"{kcal_text(math.fsum(e.kcal for e in entries))} kcal  ·  {b12}",
+            f"{kcal_text(math.fsum(e.kcal for e in entries))} kcal  ·  {b12}"
+            + _day_cost(cost, day),
             new_x="LMARGIN",
             new_y="NEXT",
         )
@@ -485,8 +504,9 @@ def _plan_table(pdf: Handout, plan: Plan) -> None:
         pdf.ln(1)
 
 
-def _shopping_line_texts(line: ShoppingLine) -> tuple[str, str, str, str]:
-    """(amount, item, grams, note) for one printed shopping line."""
+def _shopping_line_texts(line: ShoppingLine, priced: bool) -> tuple[str, str, str, str]:
+    """(amount, item, grams, note) for one printed shopping line; with `priced` the note
+    ends with the line's cost or says it has no price."""
     name = line.description
     if line.kind == "supplement":
         amount = f"{format_quantity(line.quantity)} {line.unit_text}"
@@ -515,11 +535,13 @@ def _shopping_line_texts(line: ShoppingLine) -> tuple[str, str, str, str]:
     if line.to_buy <= 0:
         amount, grams = "—", ""
         notes.insert(0, "covered by the pantry")
+    elif priced:
+        notes.append(line_cost_text(line))
     return amount, name, grams, " · ".join(notes)
 
 
-def _shopping_row_height(pdf: Handout, line: ShoppingLine, item_w: float) -> float:
-    _, name, _, note = _shopping_line_texts(line)
+def _shopping_row_height(pdf: Handout, line: ShoppingLine, item_w: float, priced: bool) -> float:
+    _, name, _, note = _shopping_line_texts(line, priced)
     pdf.font(9)
     name_lines = pdf.multi_cell(item_w, 4.6, pdf.text_safe(name), dry_run=True, output="LINES")
     return 4.6 * len(name_lines) + (4.0 if note else 0) + 1.4
@@ -530,12 +552,16 @@ def _shopping_section(pdf: Handout, shopping: ShoppingList) -> None:
         pdf.font(9)
         pdf.write_paragraph(5, "Nothing to buy for these days.")
         return
+    if shopping.priced:
+        pdf.font(9)
+        pdf.write_paragraph(4.6, shopping_cost_text(shopping))
+        pdf.ln(1)
     box = 3.4
     amount_w, grams_w = 30.0, 20.0
     item_w = pdf.content_width - 7 - amount_w - grams_w
     usable = pdf.h - pdf.t_margin - pdf.b_margin
     for aisle, lines in shopping.by_aisle():
-        heights = [_shopping_row_height(pdf, line, item_w) for line in lines]
+        heights = [_shopping_row_height(pdf, line, item_w, shopping.priced) for line in lines]
         # Keep an aisle on one page when it fits on one; never strand its heading.
         group = 8.3 + sum(heights)
         keep = group if group < usable / 2 else 8.3 + heights[0]
@@ -549,7 +575,7 @@ def _shopping_section(pdf: Handout, shopping: ShoppingList) -> None:
         pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())
         pdf.ln(0.8)
         for line, row_h in zip(lines, heights, strict=True):
-            amount, name, grams, note = _shopping_line_texts(line)
+            amount, name, grams, note = _shopping_line_texts(line, shopping.priced)
             if pdf.get_y() + row_h > pdf.h - pdf.b_margin:
                 pdf.add_page()
             top = pdf.get_y()

@@ -23,6 +23,7 @@ from typing import Any
 import pandas as pd
 
 from planner.catalog import Catalog, load_catalog
+from planner.cost import PRICE_UNIT, line_cost, plan_prices
 from planner.errors import DataError, InputError
 from planner.plan import Plan
 
@@ -757,6 +758,8 @@ class ShoppingLine:
 
     needed = pantry_used + to_buy; with a package size, packages * package_size - leftover =
     to_buy. `quantity` is to_buy in `unit` (cups, slices, items, tablets, or g), rounded up.
+    `cost` is what buying it costs at the plan's prices (planner.cost.line_cost): None when the
+    item has no price, or when the plan has no prices at all.
     """
 
     aisle: str
@@ -777,6 +780,7 @@ class ShoppingLine:
     leftover: float | None = None
     category: str | None = None
     aisle_reason: str = ""
+    cost: float | None = None
 
     @property
     def unit_text(self) -> str:
@@ -785,13 +789,32 @@ class ShoppingLine:
 
 @dataclass(frozen=True)
 class ShoppingList:
-    """The lines to buy for `days` of a plan, in store order."""
+    """The lines to buy for `days` of a plan, in store order.
+
+    `priced` says the plan carries prices; only then are costs shown, in `price_unit`.
+    """
 
     lines: tuple[ShoppingLine, ...]
     days: tuple[int, ...]
     n_days: int
     diet: str = ""
     sources: tuple[tuple[str, str, int], ...] = field(default=())  # (dataset, release, foods)
+    priced: bool = False
+    price_unit: str = PRICE_UNIT
+
+    @property
+    def cost_total(self) -> float:
+        """What the priced lines cost; lines without a price are left out (see `unpriced`)."""
+        return math.fsum(line.cost for line in self.lines if line.cost is not None)
+
+    @property
+    def unpriced(self) -> tuple[str, ...]:
+        """Foods to buy that have no price, so the total leaves them out."""
+        return tuple(ln.item_id for ln in self.lines if ln.kind == "food" and ln.cost is None)
+
+    @property
+    def tablets_unpriced(self) -> bool:
+        return any(ln.kind == "supplement" and ln.cost is None for ln in self.lines)
 
     def by_aisle(self) -> list[tuple[str, list[ShoppingLine]]]:
         groups: dict[str, list[ShoppingLine]] = defaultdict(list)
@@ -834,8 +857,13 @@ def build_shopping_list(
     pantry: Mapping[str, float] | None = None,
     packages: Mapping[str, PackageSize] | None = None,
     rules: Sequence[AisleRule] | None = None,
+    prices: Mapping[str, float] | None = None,
 ) -> ShoppingList:
-    """Sum a plan's foods (for `days`, default all) into one line per food, grouped by aisle."""
+    """Sum a plan's foods (for `days`, default all) into one line per food, grouped by aisle.
+
+    `prices` (per gram; default: the plan's own, planner.cost.plan_prices) give each line its
+    cost; without any, no line has a cost and the list is not `priced`.
+    """
     catalog = catalog or load_catalog()
     foods = FoodLookup(catalog, plan.custom_foods)
     check_plan_foods(plan, foods)
@@ -846,6 +874,7 @@ def build_shopping_list(
     pantry = pantry or {}
     packages = packages or {}
     rules = load_aisle_rules() if rules is None else rules
+    prices = plan_prices(plan) if prices is None else prices
 
     grams: dict[str, list[float]] = defaultdict(list)
     portions_used: dict[str, list[str]] = defaultdict(list)
@@ -879,6 +908,7 @@ def build_shopping_list(
                 pantry=pantry.get(food_id, 0.0),
                 package=packages.get(food_id),
                 category=food.category,
+                prices=prices,
             )
         )
     for strength, count in tablets.items():
@@ -896,13 +926,14 @@ def build_shopping_list(
                 pantry=pantry.get(item_id, 0.0),
                 package=packages.get(item_id),
                 category=None,
+                prices=prices,
             )
         )
     lines.sort(key=lambda ln: (AISLES.index(ln.aisle), ln.description.casefold(), ln.item_id))
     sources = tuple(
         (dataset, release, n) for (dataset, release), n in sorted(source_counts.items())
     )
-    return ShoppingList(tuple(lines), chosen, plan.n_days, plan.diet, sources)
+    return ShoppingList(tuple(lines), chosen, plan.n_days, plan.diet, sources, bool(prices))
 
 
 def _line(
@@ -918,6 +949,7 @@ def _line(
     pantry: float,
     package: PackageSize | None,
     category: str | None,
+    prices: Mapping[str, float],
 ) -> ShoppingLine:
     pantry_used = min(max(pantry, 0.0), needed)
     to_buy = needed - pantry_used
@@ -935,6 +967,9 @@ def _line(
         size, label = package.size, package.label
         packages = math.ceil(to_buy / size - 1e-9) if to_buy > 0 else 0
         leftover = packages * size - to_buy
+    cost = None
+    if prices:
+        cost = line_cost(prices.get(item_id), to_buy, packages, size)
     return ShoppingLine(
         aisle=aisle,
         item_id=item_id,
@@ -954,4 +989,5 @@ def _line(
         leftover=leftover,
         category=category,
         aisle_reason=aisle_reason,
+        cost=cost,
     )

@@ -88,6 +88,22 @@ for _day in range(1, 4):
     ]
 
 
+# Prices for the priced golden outputs: made-up round numbers in no currency (a profile's
+# prices carry none), for four of the vegan week's twelve foods, so the files show costs,
+# package rounding and "no price" side by side. Not real prices.
+GOLDEN_PRICES = [
+    {"food_id": "fndds:11320100", "price": 2.5, "per_grams": 1000.0},  # soy milk, per kg
+    {"food_id": "fndds:63107010", "price": 0.25, "per_grams": 100.0},  # bananas
+    {"food_id": "fndds:42202000", "price": 4.0, "per_grams": 500.0},  # peanut butter, a jar
+    {"food_id": "fndds:57207000", "price": 0.0, "per_grams": 100.0},  # bran flakes, free
+]
+
+
+def priced(plan: Plan) -> Plan:
+    """The plan with GOLDEN_PRICES in its profile, as `b12plan plan --profile` records them."""
+    return plan.model_copy(update={"profile": {**plan.profile, "prices": GOLDEN_PRICES}})
+
+
 def _entry(catalog: Catalog, meal: Meal) -> PlanEntry:
     day, slot, food_id, portion, servings = meal
     food = catalog.food(food_id)
@@ -209,6 +225,9 @@ def expected_outputs(catalog: Catalog) -> dict[str, str]:
     stocked = build_shopping_list(vegan, catalog, pantry=pantry, packages=packages)
     first_days = build_shopping_list(vegan, catalog, days=[1, 2, 3])
     three = build_shopping_list(vegetarian, catalog)
+    vegan_priced = priced(vegan)
+    priced_week = build_shopping_list(vegan_priced, catalog)
+    priced_stocked = build_shopping_list(vegan_priced, catalog, pantry=pantry, packages=packages)
     return {
         "vegan_week.shopping.csv": shopping_csv(week),
         "vegan_week.shopping.md": shopping_markdown(week),
@@ -222,6 +241,9 @@ def expected_outputs(catalog: Catalog) -> dict[str, str]:
         "vegetarian_3day.shopping.csv": shopping_csv(three),
         "vegetarian_3day.shopping.md": shopping_markdown(three),
         "vegetarian_3day.plan.md": plan_markdown(vegetarian, three),
+        "vegan_week.priced.shopping.csv": shopping_csv(priced_stocked),
+        "vegan_week.priced.shopping.md": shopping_markdown(priced_stocked),
+        "vegan_week.priced.plan.md": plan_markdown(vegan_priced, priced_week),
     }
 
 

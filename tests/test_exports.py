@@ -27,6 +27,7 @@ from planner.exports import (
     next_monday,
     plan_csv,
     plan_json,
+    plan_markdown,
     shopping_csv,
     shopping_json,
     shopping_markdown,
@@ -128,6 +129,7 @@ def test_shopping_csv_columns_are_stable(catalog, vegan):
         "package",
         "package_grams",
         "leftover_grams",
+        "cost",
     ]
     assert list(SHOPPING_COLUMNS) == header.split(",")
 
@@ -352,6 +354,78 @@ def test_shopping_pdf(stocked, artifacts_dir):
     assert "12 cups" in text and "4 tablets" in text
     image = pdfium.PdfDocument(data)[0].render(scale=1.5).to_pil()
     image.save(artifacts_dir / "shopping_letter_page1.png")
+
+
+@pytest.fixture(scope="module")
+def priced_vegan(vegan) -> Plan:
+    return load_regenerate_script().priced(vegan)
+
+
+def test_unpriced_exports_say_nothing_of_cost(vegan, stocked):
+    """Without prices nothing changes but the CSV's blank cost column (golden files agree)."""
+    rows = list(csv.DictReader(io.StringIO(shopping_csv(stocked))))
+    assert {row["cost"] for row in rows} == {""}
+    for text in (shopping_markdown(stocked), plan_markdown(vegan, stocked)):
+        assert "cost" not in text.lower() and "price" not in text.lower()
+
+
+def test_priced_shopping_exports_show_line_costs_and_the_total(catalog, priced_vegan):
+    pantry = read_pantry(GOLDEN / "pantry.csv", catalog)
+    packages = read_packages(GOLDEN / "packages.csv", catalog)
+    shopping = build_shopping_list(priced_vegan, catalog, pantry=pantry, packages=packages)
+    rows = {row["food_id"]: row for row in csv.DictReader(io.StringIO(shopping_csv(shopping)))}
+    soy = rows["fndds:11320100"]  # 4 cartons of 975.6 g at 2.50 per kg
+    assert soy["cost"] == f"{4 * float(soy['package_grams']) * 0.0025:.2f}" == "9.76"
+    assert rows["fndds:63107010"]["cost"] == "2.21"  # 882 g bananas at 0.25 per 100 g: 2.205
+    assert rows["fndds:57207000"]["cost"] == "0.00"  # priced at 0: known, not missing
+    assert rows["fndds:63101000"]["cost"] == ""  # apples: no price
+    assert rows["supplement:b12-25ug"]["cost"] == ""
+    # 9.756 + 2.205 + 2.688 + 0 = 14.649: the total is rounded once, not summed from cents
+    total = 9.756 + 2.205 + 2.688
+    markdown = shopping_markdown(shopping)
+    assert (
+        f"Cost at your prices: {total:.2f} currency units for days 1-7 (whole packages where "
+        "package sizes are known); no price for 8 foods (left out, not counted as 0); B12 "
+        "tablets not priced." in markdown
+    )
+    assert "- [ ] 7 bananas, raw (882 g) · cost 2.21" in markdown
+    assert "- [ ] 4 cups lentils, from dried, no added fat (720 g) · no price" in markdown
+    text = pdf_text(shopping_pdf(shopping, creation_date=FIXED))
+    assert f"Cost at your prices: {total:.2f} currency units" in text
+    assert "cost 9.76" in text and "no price" in text
+
+
+def test_priced_plan_handouts_show_cost_per_day_and_for_the_plan(catalog, priced_vegan):
+    shopping = build_shopping_list(priced_vegan, catalog)
+    per_gram = {p["food_id"]: p["price"] / p["per_grams"] for p in priced_vegan.profile["prices"]}
+    day_one = math.fsum(
+        e.grams * per_gram[e.food_id]
+        for e in priced_vegan.entries
+        if e.day == 1 and e.food_id in per_gram
+    )
+    markdown = plan_markdown(priced_vegan, shopping)
+    assert f"Food cost of day 1: {day_one:.2f} currency units (+ 6 foods without a price)." in (
+        markdown
+    )
+    assert "Food cost at your prices: 1.92 currency units a day on average, 13.43 for 7 days" in (
+        markdown
+    )
+    text = pdf_text(plan_pdf(priced_vegan, shopping, creation_date=FIXED))
+    assert "Food cost at your prices: 1.92 currency units a day on average" in text
+    assert f"food cost {day_one:.2f} (+ 6 foods without a price)" in text
+    assert "cost 2.21" in text  # the handout's shopping list prices its lines too
+
+
+def test_cli_shopping_list_of_a_priced_plan_matches_golden(tmp_path, capsys, priced_vegan):
+    plan_file = tmp_path / "priced.json"
+    priced_vegan.save(plan_file)
+    argv = ["shopping-list", str(plan_file), "--pantry", str(GOLDEN / "pantry.csv")]
+    argv += ["--packages", str(GOLDEN / "packages.csv")]
+    code, out, err = run([*argv, "--format", "csv"], capsys)
+    assert code == 0, err
+    assert out == (GOLDEN / "vegan_week.priced.shopping.csv").read_text()
+    code, out, err = run(argv, capsys)
+    assert code == 0 and out == (GOLDEN / "vegan_week.priced.shopping.md").read_text()
 
 
 def test_export_plan_rejects_unknown_format(vegan, catalog):

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -210,3 +212,52 @@ def test_a_plan_file_as_profile_replans_from_its_profile(tmp_path, capsys):
     again = Plan.from_json(out)
     assert again.diet == "vegan" and again.n_days == 1 and again.profile["age_years"] == 70
     assert again.profile["seed"] == 1
+
+
+def test_prices_show_the_food_cost_per_day_and_for_the_plan(tmp_path, capsys):
+    """Prices steer the plan; the table and summary now say what the food costs at them."""
+    soy_milk, banana = "fndds:11320100", "fndds:63107010"
+    prices = [
+        {"food_id": soy_milk, "price": 2.49, "per_grams": 946},
+        {"food_id": banana, "price": 0.25},
+    ]
+    profile = tmp_path / "profile.json"
+    profile.write_text(
+        json.dumps({"diet": "vegan", "days": 2, "favourites": [soy_milk], "prices": prices})
+    )
+    target = tmp_path / "plan.json"
+    code, out, err = run(capsys, "--profile", str(profile), "--out", str(target))
+    assert code == 0, err
+    plan = Plan.load(target)
+    assert soy_milk in plan.food_ids()  # a favourite: the cost has a priced food to show
+    per_gram = {soy_milk: 2.49 / 946, banana: 0.25 / 100}
+    days = [
+        math.fsum(
+            e.grams * per_gram[e.food_id]
+            for e in plan.entries
+            if e.day == day and (e.food_id in per_gram)
+        )
+        for day in (1, 2)
+    ]
+    unpriced = set(plan.food_ids()) - set(per_gram)
+    lines = out.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("day  kcal"))
+    assert lines[start].split()[-4:] == ["cost", "foods", "w/o", "price"]
+    for day, cost in zip((1, 2), days, strict=True):
+        row = lines[start + 1 + day].split()  # the day totals, under the header and its rule
+        assert row[0] == str(day)
+        without = {e.food_id for e in plan.entries if e.day == day} - set(per_gram)
+        assert row[-2:] == [f"{cost:.2f}", str(len(without))]
+    assert (
+        f"food cost at your prices: {sum(days) / 2:.2f} currency units a day on average, "
+        f"{sum(days):.2f} for 2 days; no price for {len(unpriced)} foods (left out, not "
+        "counted as 0)"
+    ) in out
+    assert json.loads(target.read_text())["schema_version"] == 1  # the plan file is unchanged
+
+
+def test_a_plan_without_prices_says_nothing_of_cost():
+    from planner.cli.plan import render_plan
+
+    text = render_plan(Plan.load(Path(__file__).parent / "golden" / "plan_vegan_week.json"))
+    assert "cost" not in text and "price" not in text

@@ -235,8 +235,13 @@ def run(args: argparse.Namespace) -> int:
 
 
 def render_plan(plan: Plan) -> str:
-    """The plan as text: meals per day, supplements, day totals against the targets."""
+    """The plan as text: meals per day, supplements, day totals against the targets, and the
+    food cost when the profile gave prices (planner.cost)."""
+    from planner.cost import cost_summary, money, plan_cost
+    from planner.exports import lower_first
+
     t = plan.targets
+    cost = plan_cost(plan)
     lines = [
         f"{plan.diet} plan, {plan.n_days} day(s); B12 target {t.b12_ug_per_day:g} µg/day "
         f"({t.b12_source})",
@@ -266,6 +271,11 @@ def render_plan(plan: Plan) -> str:
         lines.append("")
         for s in plan.supplements:
             lines.append(f"supplement: day {s.day}, {s.slot}: {s.count} x {s.strength_ug:g} µg")
+    costs: dict[int, str] = {}
+    if cost is not None:  # right-aligned text: 1,234.50 keeps its two decimals in the table
+        texts = {day.day: money(day.cost) for day in cost.days}
+        width = max(len(text) for text in texts.values())
+        costs = {day: text.rjust(width) for day, text in texts.items()}
     totals = pd.DataFrame(
         [
             {
@@ -280,11 +290,19 @@ def render_plan(plan: Plan) -> str:
                     else {}
                 ),
                 "B12 occasions": d.b12_occasions,
+                **({"cost": costs[d.day]} if cost is not None else {}),
+                **(
+                    {"foods w/o price": len(cost.day(d.day).unpriced)}
+                    if cost is not None and cost.unpriced
+                    else {}
+                ),
             }
             for d in plan.days
         ]
     )
     lines += ["", render_table(totals), ""]
+    if cost is not None:
+        lines.append(lower_first(cost_summary(cost)))
     lines += [f"note: {n}" for n in plan.notes]
     s = plan.solver
     gap = f", gap to bound {s.gap:.1%}" if s.gap is not None else ""
