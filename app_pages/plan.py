@@ -221,6 +221,14 @@ with form:
                 "“Choose favourite or excluded foods” above to change them."
             )
         anchors["foods"] = st.empty()
+        if settings.get("prices"):
+            count = len(settings["prices"])
+            st.caption(
+                f"{count} food price{'s' if count != 1 else ''} from the opened plan "
+                f"{'are' if count != 1 else 'is'} kept: the planner weighs them and the plan shows "
+                "its cost. The form has no price fields; prices come from a profile file "
+                "(b12plan plan --profile)."
+            )
     submitted = st.form_submit_button(
         "Generate plan", type="primary", icon=":material/play_arrow:", key="generate"
     )

@@ -37,6 +37,7 @@ from app_pages.light import (
 )
 from planner import exports
 from planner.app_support import attach_custom_foods, edit_servings
+from planner.cost import PlanCost, cost_summary, day_cost_text, money, plan_cost
 from planner.errors import InputError, NoPlanError, PlannerError
 from planner.plan import Plan
 from planner.profile import LockedMeal, Profile, default_slots, parse_profile
@@ -94,6 +95,11 @@ def profile_from_settings(settings: dict, *, seed: int = 0, locked=()) -> Profil
         "locked": list(locked),
         "seed": seed,
     }
+    # The form has no price fields: prices of a plan opened from Saved plans (given with the
+    # CLI's --profile) are kept, so generating again still weighs them and shows the cost.
+    if settings.get("prices"):
+        raw["prices"] = list(settings["prices"])
+        raw["price_weight"] = settings.get("price_weight", Profile().price_weight)
     if not settings["slots"]:
         raise InputError("profile field slots: choose at least one meal slot")
     return parse_profile(raw)
@@ -121,6 +127,8 @@ def settings_from_profile(profile: Profile) -> dict:
         "max_per_week": profile.max_per_week,
         "favourites": list(profile.favourites),
         "exclude_foods": list(profile.exclude_foods),
+        "prices": [price.model_dump() for price in profile.prices],
+        "price_weight": profile.price_weight,
     }
 
 
@@ -212,7 +220,10 @@ def adopt_opened_plan(plan: Plan, settings: dict) -> None:
     st.session_state[PROFILE_KEY] = opened_profile
     if opened_profile is not None:
         settings.update(settings_from_profile(opened_profile))
-        for key in [k for k in st.session_state if str(k).startswith("profile_")]:
+        # Widgets re-read their values from the settings; the settings dict itself (also a
+        # "profile_" key) stays, or values without a widget (prices) were lost on the next run.
+        widget_keys = [k for k in st.session_state if str(k).startswith("profile_")]
+        for key in [k for k in widget_keys if k != SETTINGS_KEY]:
             del st.session_state[key]
 
 
@@ -294,8 +305,9 @@ CLAMP_FACTOR = 6  # B12 bars above 6x the target are cut at the top of the chart
 MET_COLOURS = {"domain": ["meets target", "below target"], "range": ["#2e7d5b", "#d68910"]}
 
 
-def render_week(plan: Plan) -> None:
-    """The week as a grid: one card per day (columns stack on a phone), meals top to bottom."""
+def render_week(plan: Plan, cost: PlanCost | None = None) -> None:
+    """The week as a grid: one card per day (columns stack on a phone), meals top to bottom;
+    with prices, each day's food cost under it."""
     entries: dict[tuple[int, str], list] = {}
     for entry in plan.entries:
         entries.setdefault((entry.day, entry.slot), []).append(entry)
@@ -332,6 +344,7 @@ def render_week(plan: Plan) -> None:
                 if day_totals is not None:
                     st.caption(
                         f"B12 {day_totals.b12_counted_ug:.1f} µg · {day_totals.kcal:,.0f} kcal"
+                        + (f" · cost {day_cost_text(cost.day(day))}" if cost else "")
                     )
 
 
@@ -656,8 +669,11 @@ def render_servings_editor(plan: Plan) -> None:
     )
 
 
-def render_summary(plan: Plan, report: VerificationReport, run: dict) -> None:
-    """Headline from the independent check: B12 met every day?, targets missed, solver."""
+def render_summary(
+    plan: Plan, report: VerificationReport, run: dict, cost: PlanCost | None = None
+) -> None:
+    """Headline from the independent check: B12 met every day?, targets missed, solver; and
+    the food cost when the plan's profile has prices."""
     targets = plan.targets
     days = exports.b12_by_day(plan)
     b12_misses = [v for v in report.violations if v.name.startswith(("b12_day", "b12_week"))]
@@ -695,7 +711,7 @@ def render_summary(plan: Plan, report: VerificationReport, run: dict) -> None:
     n = plan.n_days
     counted = sum(d.counted_ug + d.supplement_ug for d in days) / n
     kcal = sum(d.kcal for d in plan.days) / max(len(plan.days), 1)
-    cells = iter(st.columns(4))
+    cells = iter(st.columns(5 if cost is not None else 4))
 
     def metric(label: str, value: str, note: str, help: str | None = None) -> None:
         next(cells).metric(
@@ -730,6 +746,15 @@ def render_summary(plan: Plan, report: VerificationReport, run: dict) -> None:
     if run.get("seconds") is not None:
         detail += f"; {run['seconds']:.1f} s including loading"
     metric("Solver", f"{solver.seconds:.1f} s", f"{solver.name}, {solver.status}", help=detail)
+    if cost is not None:
+        metric(
+            "Food cost a day",
+            money(cost.per_day),
+            f"{money(cost.total)} for {len(cost.days)} days",
+            help=f"At the prices in the plan's profile, in {cost.unit}: prices carry no "
+            "currency. Foods without a price are left out, not counted as 0.",
+        )
+        st.caption(f"{cost_summary(cost)}.")
     for note in plan.notes:
         st.caption(note)
 
@@ -816,9 +841,14 @@ def render_plan(plan: Plan, profile: Profile | None, run: dict) -> None:
     except PlannerError as err:
         show_planner_error(err)
         return
-    render_summary(plan, report, run)
+    try:
+        cost = plan_cost(plan)
+    except PlannerError as err:  # a plan file whose prices do not read: say so, show the rest
+        show_planner_error(err)
+        cost = None
+    render_summary(plan, report, run, cost)
     st.subheader("The week")
-    render_week(plan)
+    render_week(plan, cost)
     st.subheader("Per day against the targets")
     render_charts(plan)
     st.subheader("Where the week's B12 comes from")

@@ -8,6 +8,7 @@ import streamlit as st
 from app_pages.common import active_catalog, show_planner_error
 from app_pages.light import PLAN_KEY
 from planner import exports
+from planner.cost import money
 from planner.errors import PlannerError
 from planner.shopping import build_shopping_list
 
@@ -51,13 +52,26 @@ st.caption(
     f"{plan.diet} plan. Amounts are rounded up to household units; grams are what the plan "
     "needs. Tick items off as you shop."
 )
+if shopping.priced:  # the plan's profile has prices: what these items cost
+    st.metric(
+        "Cost of this list",
+        money(shopping.cost_total),
+        f"{shopping.price_unit}, {shopping.days_label}",
+        delta_color="off",
+        delta_arrow="off",
+        border=True,
+        help="At the prices in the plan's profile (they carry no currency); whole packages "
+        "where package sizes are known. Items without a price are left out, not counted as 0.",
+    )
+    st.caption(exports.shopping_cost_text(shopping))
 
 # --- the list, aisle by aisle ---------------------------------------------------------------
 for aisle, lines in shopping.by_aisle():
     with st.container(border=True):
         st.markdown(f"**{exports.aisle_title(aisle)}**")
         for line in lines:
-            text = exports.checklist_item(line).removeprefix("- [ ] ").removeprefix("- [x] ")
+            text = exports.checklist_item(line, priced=shopping.priced)
+            text = text.removeprefix("- [ ] ").removeprefix("- [x] ")
             covered = line.to_buy <= 0  # all of it is in the pantry: shown ticked, fixed
             st.checkbox(
                 text,

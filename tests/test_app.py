@@ -682,3 +682,76 @@ def test_saved_plans_belong_to_the_signed_in_person(db_url):
     assert_no_bug(signed_out)
     assert any("sign in" in str(i.value) for i in signed_out.info)
     assert not signed_out.get("radio")
+
+
+# --- Costs at the plan's prices ----------------------------------------------------------------
+
+PRICES = [
+    {"food_id": "fndds:11320100", "price": 2.49, "per_grams": 946.0},  # soy milk
+    {"food_id": "fndds:63107010", "price": 0.25, "per_grams": 100.0},  # bananas
+]
+
+
+def priced_golden(**profile) -> Plan:
+    """The golden week with prices; given `profile` fields, a profile the app can re-plan from
+    (else the golden one, whose 'note' makes it a plan the app only shows)."""
+    plan = Plan.load(GOLDEN_PLAN)
+    base = {"diet": "vegan"} if profile else dict(plan.profile)
+    return plan.model_copy(update={"profile": {**base, "prices": PRICES, **profile}})
+
+
+def test_plan_page_shows_the_food_cost_of_a_priced_plan():
+    from planner.cost import cost_summary, money, plan_cost
+
+    plan = priced_golden()
+    at = app_with_plan("plan", plan)  # the golden week breaks planner rules: no at.error check
+    cost = plan_cost(plan)
+    metric = next(m for m in at.metric if m.label == "Food cost a day")
+    assert metric.value == money(cost.per_day) == "1.60"
+    assert f"{money(cost.total)} for 7 days" in str(metric.delta)
+    page = texts(at)
+    assert f"{cost_summary(cost)}." in page
+    assert "no price for 10 foods (left out, not counted as 0); B12 tablets not priced" in page
+    assert "B12 2.8 µg · 1,815 kcal · cost 1.60 + 8 foods without a price" in page  # day 1
+
+
+def test_plan_page_without_prices_shows_no_cost():
+    at = app_with_plan("plan")
+    assert not any(m.label == "Food cost a day" for m in at.metric)
+    assert "cost" not in texts(at).lower()
+
+
+def test_shopping_page_shows_what_the_list_costs():
+    plan = priced_golden()
+    at = app_with_plan("shopping", plan)
+    assert not at.error
+    metric = next(m for m in at.metric if m.label == "Cost of this list")
+    expected = build_shopping_list(plan, load_catalog())
+    assert metric.value == f"{expected.cost_total:.2f}"
+    assert "currency units" in str(metric.delta)
+    assert any("no price for 10 foods" in str(c.value) for c in at.caption)
+    assert at.checkbox(key="got_fndds:63107010").label.endswith("· cost 2.21")  # 882 g bananas
+    assert at.checkbox(key="got_fndds:63101000").label.endswith("· no price")
+    unpriced = app_with_plan("shopping")
+    assert not any(m.label == "Cost of this list" for m in unpriced.metric)
+
+
+def test_prices_of_an_opened_plan_are_kept_when_generating_again():
+    """The form has no price fields; generating from it dropped the opened plan's prices."""
+    from app_pages.plan_view import profile_from_settings, settings_from_profile
+    from planner.profile import parse_profile
+
+    profile = parse_profile({"diet": "vegan", "prices": PRICES, "price_weight": 5})
+    again = profile_from_settings(settings_from_profile(profile))
+    assert again.prices == profile.prices and again.price_weight == 5
+
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["solver_time_limit"] = SOLVER_SECONDS
+    at.session_state["plan"] = priced_golden(days=2, favourites=["fndds:11320100"])
+    at.run()
+    assert "2 food prices from the opened plan are kept" in texts(at)
+    at.button(key="generate").click().run()
+    assert_no_bug(at)
+    plan: Plan = at.session_state["plan"]
+    assert plan.n_days == 2 and plan.profile["prices"] == PRICES
+    assert any(m.label == "Food cost a day" for m in at.metric)
