@@ -484,7 +484,15 @@ def build_candidates(
     unknown_prices = sorted(set(prices) - set(foods.index))
     if unknown_prices:
         raise InputError(f"price given for unknown food id {unknown_prices[0]!r}")
-    price = np.array([prices.get(i, 0.0) for i in pool.index]) * factor
+    per_100g = pd.Series([prices.get(i, np.nan) for i in pool.index], index=pool.index)
+    if prices:
+        # A food without a price is not free, or every priced food would lose to unpriced
+        # ones: it costs the median price per 100 g of the priced foods of its role (else of
+        # all priced foods). Only the objective uses this estimate; the plan's cost shows
+        # unpriced foods as unpriced.
+        by_role = per_100g.groupby(pool["role"]).transform("median")
+        per_100g = per_100g.fillna(by_role).fillna(per_100g.median())
+    price = per_100g.fillna(0.0).to_numpy(dtype=float) * factor
     b12c = counted_b12(pool, profile).to_numpy() * factor
     ids = pool.index.to_numpy(dtype=object)
     roles = [_split_list(r) | {str(m)} for r, m in zip(pool["roles"], pool["role"], strict=True)]
