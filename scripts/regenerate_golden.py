@@ -174,7 +174,10 @@ def build_plan(
         diet=diet,
         n_days=n_days,
         slots=slots,
-        profile={"diet": diet, "note": "hand-built golden fixture"},
+        # A profile the app and the CLI can read back (Profile forbids unknown fields: a "note"
+        # here made the app show the plan under "Rules this plan breaks"); plan.notes says what
+        # the plan is.
+        profile={"diet": diet, "days": n_days},
         entries=entries,
         supplements=supplements,
         targets=Targets(

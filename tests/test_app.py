@@ -693,8 +693,7 @@ PRICES = [
 
 
 def priced_golden(**profile) -> Plan:
-    """The golden week with prices; given `profile` fields, a profile the app can re-plan from
-    (else the golden one, whose 'note' makes it a plan the app only shows)."""
+    """The golden week with prices; given `profile` fields, that profile (else the golden one)."""
     plan = Plan.load(GOLDEN_PLAN)
     base = {"diet": "vegan"} if profile else dict(plan.profile)
     return plan.model_copy(update={"profile": {**base, "prices": PRICES, **profile}})
@@ -719,6 +718,19 @@ def test_plan_page_without_prices_shows_no_cost():
     at = app_with_plan("plan")
     assert not any(m.label == "Food cost a day" for m in at.metric)
     assert "cost" not in texts(at).lower()
+
+
+def test_a_golden_plan_opens_with_its_profile():
+    """Its profile had a field Profile forbids ('note'): the page listed "the plan's profile
+    cannot be read" among the rules it breaks, and the form could not re-plan from it."""
+    for name in ("plan_vegan_week.json", "plan_vegetarian_3day.json"):
+        plan = Plan.load(GOLDEN_PLAN.parent / name)
+        at = app_with_plan("plan", plan)
+        assert "profile cannot be read" not in texts(at)
+        assert at.session_state["plan_profile"] is not None
+        assert at.selectbox(key="profile_diet").value == plan.diet
+        assert at.slider(key="profile_days").value == plan.n_days
+        assert at.button(key="shuffle")  # re-planning is offered
 
 
 def test_shopping_page_shows_what_the_list_costs():

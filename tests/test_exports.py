@@ -108,6 +108,17 @@ def test_golden_plans_rebuild_identically(catalog):
         assert plan.to_json() + "\n" == committed
 
 
+@pytest.mark.parametrize("path", sorted(GOLDEN.glob("plan_*.json")), ids=lambda p: p.name)
+def test_golden_plan_profiles_are_valid_profiles(path):
+    """A field the Profile model forbids (the plans carried a 'note') made the app list the plan
+    under 'Rules this plan breaks' and refuse to re-plan from it."""
+    from planner.profile import Profile
+
+    plan = Plan.load(path)
+    profile = Profile.model_validate(plan.profile)
+    assert (profile.diet, profile.days) == (plan.diet, plan.n_days)
+
+
 # ---------------------------------------------------------------------------------------------
 # Shopping CSV / JSON / Markdown
 
