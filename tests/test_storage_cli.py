@@ -76,6 +76,44 @@ def test_clients_and_plans_round_trip(capsys, db_url, tmp_path):
     assert [p.name for p in target.parent.iterdir()] == ["exported.json"]  # no temp files left
 
 
+def test_plans_show_prints_the_food_cost_of_a_priced_plan(capsys, tmp_path):
+    """`b12plan plan` printed the cost of a plan with prices; `plans show` printed none."""
+    from planner.cost import cost_summary, plan_cost
+    from planner.exports import lower_first
+
+    db = ("--db", str(tmp_path / "store.sqlite3"))
+    assert run(capsys, "clients", "add", "Alice", *db)[0] == 0
+    plan = make_plan(days=2, foods=("sr:01077", "sr:01079"))
+    plan.profile["prices"] = [{"food_id": "sr:01077", "price": 0.5, "per_grams": 100}]
+    priced = tmp_path / "priced.json"
+    plan.save(priced)
+    assert run(capsys, "plans", "save", str(priced), "--client", "Alice", *db)[0] == 0
+    code, out, _ = run(capsys, "plans", "show", "1", *db)
+    assert code == 0
+    summary = lower_first(cost_summary(plan_cost(plan)))
+    assert summary in out
+    # 244 g of the priced milk a day at 0.50 per 100 g; the other milk has no price
+    assert summary.startswith("food cost at your prices: 1.22 currency units a day on average")
+    assert "no price for 1 food (left out, not counted as 0)" in summary
+    header, _, first_day = out.splitlines()[4:7]
+    assert header.split()[-4:] == ["cost", "foods", "w/o", "price"]
+    assert first_day.split()[-2:] == ["1.22", "1"]
+
+    unpriced = tmp_path / "unpriced.json"
+    make_plan(days=2).save(unpriced)
+    assert run(capsys, "plans", "save", str(unpriced), "--client", "Alice", *db)[0] == 0
+    code, out, _ = run(capsys, "plans", "show", "2", *db)
+    assert code == 0 and "cost" not in out
+
+    plan.profile["prices"] = [{"food_id": "sr:01077", "price": -1}]
+    plan.save(priced)
+    assert run(capsys, "plans", "save", str(priced), "--client", "Alice", *db)[0] == 0
+    code, out, err = run(capsys, "plans", "show", "3", *db)
+    assert code == 0 and "Traceback" not in err
+    assert "food cost not shown: the plan's profile field prices.0.price" in out
+    assert "b12_counted_ug" in out  # the rest of the plan is still shown
+
+
 def test_plan_with_foods_the_catalog_lacks_is_refused_unsaved(capsys, db_url, tmp_path):
     """Saved, such a plan opened in the app as 'Rules this plan breaks'; now it is refused."""
     db = ("--db", db_url)

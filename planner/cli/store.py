@@ -263,6 +263,9 @@ def run_plans_list(args: argparse.Namespace) -> int:
 
 
 def run_plans_show(args: argparse.Namespace) -> int:
+    from planner.cost import cost_summary, money, plan_cost
+    from planner.exports import lower_first
+
     store, mine = _open(args)
     with store:
         info = mine.plans.info(args.plan_id)
@@ -276,6 +279,11 @@ def run_plans_show(args: argparse.Namespace) -> int:
     print(f"version {shown} of {info.versions}; {plan.diet}, {plan.n_days} day(s)")
     print(f"B12 target: {plan.targets.b12_ug_per_day:g} µg/day ({plan.targets.b12_source})")
     print()
+    try:
+        cost = plan_cost(plan)
+        cost_problem = ""
+    except InputError as err:  # prices that do not read: show the plan, say why no cost
+        cost, cost_problem = None, str(err)
     days = pd.DataFrame(
         {
             "day": [d.day for d in plan.days],
@@ -285,7 +293,17 @@ def run_plans_show(args: argparse.Namespace) -> int:
             "b12_counted_ug": [d.b12_counted_ug for d in plan.days],
         }
     )
+    if cost is not None:  # as `b12plan plan` shows it: each day's cost, then the summary
+        texts = {day.day: money(day.cost) for day in cost.days}
+        width = max(len(text) for text in texts.values())
+        days["cost"] = [texts[d.day].rjust(width) for d in plan.days]
+        if cost.unpriced:
+            days["foods w/o price"] = [len(cost.day(d.day).unpriced) for d in plan.days]
     print(render_table(days))
+    if cost is not None:
+        print(lower_first(cost_summary(cost)))
+    elif cost_problem:
+        print(f"food cost not shown: {cost_problem}")
     print()
     history = pd.DataFrame(
         {"version": [v.version for v in versions], "saved": [_when(v.created) for v in versions]}
