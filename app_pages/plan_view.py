@@ -315,6 +315,7 @@ def render_week(plan: Plan, cost: PlanCost | None = None) -> None:
     for dose in plan.supplements:
         doses.setdefault((dose.day, dose.slot), []).append(dose)
     totals = {d.day: d for d in plan.days}
+    b12 = {d.day: d for d in exports.b12_by_day(plan)}
     per_row = min(plan.n_days, 7)
     for start in range(1, plan.n_days + 1, per_row):
         columns = st.columns(per_row, gap="small")
@@ -341,9 +342,12 @@ def render_week(plan: Plan, cost: PlanCost | None = None) -> None:
                             unsafe_allow_html=True,
                         )
                 day_totals = totals.get(day)
-                if day_totals is not None:
+                if day_totals is not None:  # food B12, and the day's tablets beside it
+                    tablet = b12[day].supplement_ug
                     st.caption(
-                        f"B12 {day_totals.b12_counted_ug:.1f} µg · {day_totals.kcal:,.0f} kcal"
+                        f"B12 food {b12[day].counted_ug:.1f} µg"
+                        + (f" + {tablet:,g} µg tablet" if tablet else "")
+                        + f" · {day_totals.kcal:,.0f} kcal"
                         + (f" · cost {day_cost_text(cost.day(day))}" if cost else "")
                     )
 
@@ -669,6 +673,63 @@ def render_servings_editor(plan: Plan) -> None:
     )
 
 
+def tablet_text(plan: Plan) -> str | None:
+    """The plan's B12 tablets in words: '+ 25 µg tablet daily', '+ 2,000 µg tablet weekly',
+    else how many in how many days; None without tablets.
+
+    Averaged into a daily figure, a weekly 2,000 µg tablet read as ~290 µg eaten every day.
+    """
+    if not plan.supplements:
+        return None
+    per_day: dict[int, list[tuple[float, int]]] = {}
+    for dose in plan.supplements:
+        per_day.setdefault(dose.day, []).append((dose.strength_ug, dose.count))
+    strengths = {strength for doses in per_day.values() for strength, _ in doses}
+    tablets = sum(dose.count for dose in plan.supplements)
+    total = sum(dose.strength_ug * dose.count for dose in plan.supplements)
+    days = range(1, plan.n_days + 1)
+    first = per_day.get(1)
+    if first and len(first) == 1 and all(per_day.get(day) == first for day in days):
+        strength, count = first[0]
+        amount = f"{count} × {strength:,g} µg tablets" if count > 1 else f"{strength:,g} µg tablet"
+        return f"+ {amount} daily"
+    weeks = -(-plan.n_days // 7)
+    if plan.targets.b12_rule == "weekly" and len(strengths) == 1 and tablets == weeks:
+        return f"+ {next(iter(strengths)):,g} µg tablet weekly"
+    return f"+ {tablets} tablet{'s' if tablets != 1 else ''} ({total:,g} µg) in {plan.n_days} days"
+
+
+def b12_card_help(plan: Plan) -> str:
+    """What the B12 card shows and which rule the plan was checked by (Targets.b12_rule)."""
+    t = plan.targets
+    counting = (
+        "only B12 added to foods counts"
+        if t.b12_counting == "fortified_only"
+        else "all food B12 counts"
+    )
+    absorbed = t.b12_absorbed_ug_per_day is not None
+    if t.b12_rule == "weekly":
+        rule = (
+            "Checked over the week on the B12 absorbed (next card): food plus the weekly "
+            "tablet must reach the absorbed target on average."
+            if absorbed
+            else f"Checked over the week: food plus the weekly tablet must reach {plan.n_days} "
+            f"× {t.b12_ug_per_day:g} µg."
+        )
+    else:
+        rule = (
+            "Checked every day on the B12 absorbed (next card), food and that day's tablets "
+            "together."
+            if absorbed
+            else "Checked every day: food plus that day's tablets must reach the target."
+        )
+    return (
+        f"Food B12 counted a day, averaged over the {plan.n_days} days ({counting}); tablets "
+        f"are named beside it, not averaged in. {rule} Target {t.b12_ug_per_day:g} µg/day: "
+        f"{t.b12_source}."
+    )
+
+
 def render_summary(
     plan: Plan, report: VerificationReport, run: dict, cost: PlanCost | None = None
 ) -> None:
@@ -709,7 +770,7 @@ def render_summary(
             icon=":material/error:",
         )
     n = plan.n_days
-    counted = sum(d.counted_ug + d.supplement_ug for d in days) / n
+    food_b12 = sum(d.counted_ug for d in days) / n  # tablets are shown beside it, not averaged in
     kcal = sum(d.kcal for d in plan.days) / max(len(plan.days), 1)
     cells = iter(st.columns(5 if cost is not None else 4))
 
@@ -718,11 +779,12 @@ def render_summary(
             label, value, delta=note, delta_color="off", delta_arrow="off", help=help, border=True
         )
 
+    tablets = tablet_text(plan)
     metric(
         "B12 counted a day",
-        f"{counted:.1f} µg",
-        f"target {targets.b12_ug_per_day:g} µg",
-        help=f"Target {targets.b12_ug_per_day:g} µg/day: {targets.b12_source}",
+        f"food {food_b12:.1f} µg",
+        f"{tablets or 'no tablets'}; target {targets.b12_ug_per_day:g} µg",
+        help=b12_card_help(plan),
     )
     if targets.b12_absorbed_ug_per_day:
         absorbed = [d.absorbed_ug for d in days if d.absorbed_ug is not None]

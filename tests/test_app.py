@@ -711,13 +711,53 @@ def test_plan_page_shows_the_food_cost_of_a_priced_plan():
     page = texts(at)
     assert f"{cost_summary(cost)}." in page
     assert "no price for 10 foods (left out, not counted as 0); B12 tablets not priced" in page
-    assert "B12 2.8 µg · 1,815 kcal · cost 1.60 + 8 foods without a price" in page  # day 1
+    # day 1: the golden week has a 25 µg tablet every day
+    assert (
+        "B12 food 2.8 µg + 25 µg tablet · 1,815 kcal · cost 1.60 + 8 foods without a price" in page
+    )
 
 
 def test_plan_page_without_prices_shows_no_cost():
     at = app_with_plan("plan")
     assert not any(m.label == "Food cost a day" for m in at.metric)
     assert "cost" not in texts(at).lower()
+
+
+def b12_card(at: AppTest):
+    return next(m for m in at.metric if m.label == "B12 counted a day")
+
+
+def test_b12_card_shows_food_b12_and_names_a_weekly_tablet_apart():
+    """A weekly 2,000 µg tablet averaged in read as ~290 µg of B12 eaten every day."""
+    from planner.plan import SupplementDose
+
+    golden = Plan.load(GOLDEN_PLAN)
+    plan = golden.model_copy(
+        update={
+            "supplements": [SupplementDose(day=1, slot="breakfast", strength_ug=2000, count=1)],
+            "targets": golden.targets.model_copy(update={"b12_rule": "weekly"}),
+        }
+    )
+    food = sum(d.counted_ug for d in exports.b12_by_day(plan)) / plan.n_days
+    at = app_with_plan("plan", plan)
+    card = b12_card(at)
+    assert card.value == f"food {food:.1f} µg" and food < 10
+    assert str(card.delta) == "+ 2,000 µg tablet weekly; target 2.4 µg"
+    assert "Checked over the week" in card.proto.help and "7 × 2.4 µg" in card.proto.help
+    page = texts(at)
+    assert "B12 food 2.8 µg + 2,000 µg tablet · 1,815 kcal" in page  # day 1
+    day2 = exports.b12_by_day(plan)[1]
+    assert day2.supplement_ug == 0 and f"B12 food {day2.counted_ug:.1f} µg · " in page
+
+    daily = b12_card(app_with_plan("plan", golden))  # a 25 µg tablet every day
+    assert daily.value == f"food {food:.1f} µg"
+    assert str(daily.delta) == "+ 25 µg tablet daily; target 2.4 µg"
+    assert "Checked every day" in daily.proto.help
+
+    none = b12_card(
+        app_with_plan("plan", Plan.load(GOLDEN_PLAN.parent / "plan_vegetarian_3day.json"))
+    )
+    assert str(none.delta) == "no tablets; target 2.4 µg"
 
 
 def test_a_golden_plan_opens_with_its_profile():
