@@ -1,5 +1,7 @@
 """Foods not planned for a life stage (planner/rules/life_stage_foods.csv): no coffee, tea, soft,
-sports or energy drinks for children; no energy drinks for teens, in pregnancy or lactation."""
+sports or energy drinks for children; no flavored milks, shakes, fruit drinks, sweetened waters,
+flavored or sweetened plant milks or toddler milks for children 1-8; no energy drinks for teens,
+in pregnancy or lactation."""
 
 from __future__ import annotations
 
@@ -62,12 +64,10 @@ NOT_DRINKS = (
     "fndds:52408000",  # Bread, Irish soda
     "sr:18228",  # Crackers, saltines (includes oyster, soda, soup)
     "sr:25016",  # SNICKERS MARATHON Energy Bar
-    "sr:14065",  # Beverages, The COCA-COLA company, Hi-C Flashin' Fruit Punch
     "sr:14434",  # Beverages, The COCA-COLA company, DASANI, water, bottled, non-carbonated
     "sr:14121",  # Beverages, carbonated, club soda
     "fndds:94000100",  # Water, tap
     "fndds:11111000",  # Milk, whole
-    "fndds:11511100",  # Chocolate milk, whole
 )
 CAFFEINE_CATEGORIES = {
     "Coffee",
@@ -271,5 +271,276 @@ def test_a_childs_plan_says_what_was_left_out(catalog, labels):
     )
     note = next(n for n in plan.notes if n.startswith("Left out at this life stage"))
     assert "coffee drink" in note and "energy drink" in note
+    assert "flavored milk" in note and "fruit drink" in note and "toddler milk" in note
     adult = make_plan(Profile(diet="vegetarian", days=1), catalog, labels=labels)
     assert not any(n.startswith("Left out") for n in adult.notes)
+
+
+# ---------------------------------------------------------------------------------------------
+# Sweet drinks for children 1-8: flavored milks, shakes, fruit drinks, sweetened waters and grain
+# drinks, flavored or sweetened plant milks, toddler milks (HER 2019 covers ages 1-5; 6-8 is this
+# project's extension, so 9-13 keeps them).
+
+YOUNG = ("child-1-3", "child-4-8")
+# (drink the rules leave out, the word its reason uses, a look-alike that stays)
+SWEET_DRINKS = [
+    ("fndds:11511100", "flavored milk", "fndds:11111000"),  # Chocolate milk, whole; Milk, whole
+    (
+        "fndds:11519050",
+        "flavored milk",
+        "fndds:64132500",
+    ),  # Strawberry milk; Strawberry juice, 100%
+    (
+        "fndds:11512010",
+        "flavored milk",
+        "sr:19120",
+    ),  # Hot chocolate / cocoa ...; Candies, milk choc.
+    ("sr:01102", "flavored milk", "sr:01077"),  # Milk, chocolate, fluid ...; Milk, whole, 3.25% ...
+    ("sr:01290", "flavored milk", "sr:01289"),  # Kefir, lowfat, strawberry; Kefir, lowfat, plain
+    ("fndds:11526000", "flavored milk", "sr:28053"),  # Milk, malted; Chocolate Malt Chunk Cookies
+    (
+        "sr:14634",
+        "flavored milk",
+        "sr:01187",
+    ),  # milk beverage, flavored and sweetened; Yogurt, choc.
+    (
+        "fndds:11513385",
+        "flavored milk",
+        "fndds:56203106",
+    ),  # Nesquik with non-dairy milk; Oatmeal ...
+    (
+        "fndds:11541110",
+        "milk shake",
+        "sr:28181",
+    ),  # Milk shake, home recipe; Milkshake Toaster Pastries
+    ("sr:01111", "milk shake", "fndds:13110100"),  # Milk shakes, thick vanilla; Ice cream, vanilla
+    ("sr:01057", "milk shake", "fndds:11115400"),  # Eggnog; Kefir
+    (
+        "fndds:92510610",
+        "fruit drink",
+        "fndds:64100110",
+    ),  # Fruit juice drink; Fruit juice blend, 100%
+    (
+        "fndds:92530510",
+        "fruit drink",
+        "fndds:64105400",
+    ),  # Cranberry juice drink; Cranberry juice, 100%
+    (
+        "sr:14238",
+        "fruit drink",
+        "sr:43382",
+    ),  # cranberry-apple juice drink; Cranberry juice, unsweetened
+    (
+        "sr:14217",
+        "fruit drink",
+        "sr:09416",
+    ),  # OCEAN SPRAY, Cran Grape; OCEAN SPRAY grapefruit juice
+    ("sr:14065", "fruit drink", "sr:09097"),  # Hi-C Flashin' Fruit Punch; Fruit cocktail, canned
+    (
+        "fndds:92510955",
+        "fruit drink",
+        "sr:28202",
+    ),  # Lemonade, fruit juice drink; Iced Lemonade Cookies
+    (
+        "sr:14293",
+        "fruit drink",
+        "fndds:61210000",
+    ),  # Lemonade, frozen concentrate, ...; Orange juice
+    ("fndds:64204010", "fruit drink", "fdc:327357"),  # Mango nectar; Nectarines, raw
+    ("sr:09251", "fruit drink", "sr:09238"),  # Peach nectar; Peaches, canned, juice pack
+    ("sr:09124", "fruit drink", "sr:09123"),  # Grapefruit juice, canned, sweetened; ... unsweetened
+    (
+        "sr:09223",
+        "fruit drink",
+        "fndds:91406500",
+    ),  # Tangerine juice, sweetened; Jam, fruit juice sw.
+    (
+        "fndds:92552030",
+        "fruit drink",
+        "fndds:64104010",
+    ),  # Fruit juice drink (Capri Sun); Apple juice
+    (
+        "fndds:92550620",
+        "fruit drink",
+        "fndds:74302000",
+    ),  # Fruit flavored drink, diet; Tomato juice c.
+    ("sr:14612", "fruit drink", "sr:31008"),  # V8 SPLASH Juice Drinks; V8 100% Vegetable Juice
+    ("fndds:42404010", "fruit drink", "fndds:42403010"),  # Coconut water, sweetened; unsweetened
+    (
+        "fndds:94100300",
+        "sweetened or flavored water",
+        "fndds:94000100",
+    ),  # Water bev., fruit fl.; tap
+    ("sr:14605", "sweetened or flavored water", "sr:14121"),  # vitamin water, sweetened; club soda
+    ("fndds:92410110", "sweetened or flavored water", "fndds:92410210"),  # tonic; carbonated, plain
+    ("fndds:92610020", "sweetened grain drink", "fndds:92306100"),  # Horchata; Corn beverage
+    (
+        "fndds:11321000",
+        "plant milk",
+        "fndds:11320100",
+    ),  # Soy milk, chocolate; Soy milk, unsweetened
+    ("fndds:11320000", "plant milk", "fdc:1999630"),  # Soy milk, sweetened; ... unsweetened, plain
+    ("sr:16237", "plant milk", "sr:16235"),  # SILK Chocolate, soymilk; SILK Plain, soymilk
+    ("sr:16236", "plant milk", "sr:16250"),  # SILK Vanilla, soymilk; SILK Vanilla soy yogurt
+    ("sr:16246", "plant milk", "sr:16222"),  # SILK Nog; Soymilk (all flavors), unsweetened
+    ("sr:16139", "plant milk", "sr:16228"),  # Soymilk, original and vanilla; ... light, unsweetened
+    (
+        "sr:14054",
+        "plant milk",
+        "fndds:11350020",
+    ),  # almond milk, chocolate; Almond milk, unsweetened
+    (
+        "sr:14092",
+        "plant milk",
+        "fdc:2257045",
+    ),  # chocolate almond milk, unsweetened; Almond milk, unsw.
+    ("sr:14171", "plant milk", "fndds:42401100"),  # coconut milk, sweetened; Yogurt, coconut milk
+    ("fndds:11710689", "toddler milk", "sr:42316"),  # Toddler formula, Enfagrow; Babyfood, carrots
+]
+SWEET_IDS = [drink for drink, _, _ in SWEET_DRINKS]
+# FNDDS categories the rules leave out whole for children 1-8 (but for coconut water, unsweetened)
+SWEET_CATEGORIES = {
+    "Flavored milk, whole",
+    "Flavored milk, reduced fat",
+    "Flavored milk, lowfat",
+    "Flavored milk, nonfat",
+    "Milk shakes and other dairy drinks",
+    "Fruit drinks",
+    "Other diet drinks",
+    "Enhanced water",
+}
+
+
+@pytest.mark.parametrize(("drink", "kind", "look_alike"), SWEET_DRINKS, ids=SWEET_IDS)
+def test_sweet_drinks_are_left_out_for_children_1_to_8_and_their_look_alikes_kept(
+    catalog, drink, kind, look_alike
+):
+    foods = catalog.foods.loc[[drink, look_alike]]
+    for stage in YOUNG:
+        reasons = life_stage_reasons(foods, stage)
+        assert isinstance(reasons[drink], str) and kind in reasons[drink], (stage, reasons[drink])
+        assert reasons.isna()[look_alike], (stage, catalog.foods.at[look_alike, "description"])
+    # HER's advice is for ages 1-5; the project extends it to 8, not further.
+    for stage in ("child-9-13", "teen-14-18", "adult"):
+        assert life_stage_reasons(foods, stage).isna().all(), stage
+
+
+def test_sweet_drink_categories_are_left_out_whole_and_100_percent_juices_kept(catalog, labels):
+    foods = catalog.foods
+    in_categories = foods["category"].isin(SWEET_CATEGORIES)
+    in_categories &= foods["description"] != "Coconut water, unsweetened"
+    assert in_categories.sum() > 70
+    juices = foods["description"].str.contains("100%", regex=False) & labels["plannable"]
+    assert juices.sum() > 40
+    for stage in YOUNG:
+        left_out = unsuitable_for_stage(catalog, stage)
+        assert left_out[in_categories].all(), foods.loc[in_categories & ~left_out, "description"]
+        assert not left_out[juices].any(), foods.loc[juices & left_out, "description"].tolist()
+
+
+def test_unflavored_fortified_plant_milks_stay_for_young_children(catalog, labels):
+    """A vegan child's main B12 source: every unflavored, unsweetened plant milk stays (most count
+    B12), so does every plain dairy milk; every chocolate one goes, unsweetened or not."""
+    foods = catalog.foods
+    drinks = labels["plannable"] & (labels["role"] == "dairy_alt")
+    names = foods["description"]
+    plant = drinks & names.str.contains(
+        r"\b(?:soy ?milk|almond milk|oat milk|rice milk)\b", case=False
+    )
+    chocolate = plant & names.str.contains("chocolate", case=False)
+    unsweetened = plant & names.str.contains("unsweetened", case=False) & ~chocolate
+    plain_milk = drinks & foods["category"].isin(
+        ["Milk, whole", "Milk, reduced fat", "Milk, lowfat"]
+    )
+    assert (unsweetened & (labels["b12_counted_all_ug"] > 0)).sum() >= 6
+    assert chocolate.sum() >= 6 and plain_milk.sum() >= 6
+    for stage in YOUNG:
+        left_out = unsuitable_for_stage(catalog, stage)
+        assert not left_out[unsweetened | plain_milk].any()
+        assert left_out[chocolate].all()
+
+
+def _sweet_drinks(plan, catalog, labels) -> list[str]:
+    """Drinks of the plan that are flavored, sweetened or sweet by their FNDDS category or name
+    (independent of the rule table; yogurts and foods that only mention a flavour are fine)."""
+    named = re.compile(
+        r"\b(chocolate|cocoa|strawberry|vanilla|mocha|malted|shakes?|eggnog|nog|nectar|punch"
+        r"|lemonade|limeade|juice drink|flavou?red drink|(?<!un)sweetened|horchata|atole)\b",
+        re.I,
+    )
+    found = []
+    for e in plan.entries:
+        drink = labels.at[e.food_id, "role"] in ("beverage", "dairy_alt")
+        if catalog.foods.at[e.food_id, "category"] in SWEET_CATEGORIES or (
+            drink and named.search(e.description) and "yogurt" not in e.description.lower()
+        ):
+            found.append(f"{e.food_id} {e.description}")
+    return found
+
+
+# Each of these plans had one before the rows for children 1-8 (Soy milk, chocolate; Hot chocolate
+# / cocoa, reduced sugar; Soy milk, sweetened).
+@pytest.mark.parametrize(
+    ("diet", "seed", "days"),
+    [("vegetarian", 0, 2), ("vegetarian", 1, 3), ("vegan", 0, 2), ("vegan", 2, 2)],
+)
+def test_toddler_plans_have_no_sweet_drinks(catalog, labels, diet, seed, days):
+    profile = Profile(diet=diet, life_stage="child-1-3", days=days, seed=seed)
+    plan = make_plan(profile, catalog, labels=labels)
+    assert not _sweet_drinks(plan, catalog, labels)
+    reasons = life_stage_reasons(catalog.foods.loc[[e.food_id for e in plan.entries]], "child-1-3")
+    assert reasons.isna().all(), reasons.dropna().to_dict()
+    assert verify_plan(plan, catalog, labels).ok
+
+
+@pytest.mark.parametrize("supplements", ["none", "auto"])
+def test_a_vegan_toddlers_week_still_gets_its_b12_from_plant_milks(catalog, labels, supplements):
+    """Without chocolate or sweetened soy milk the week still plans, with no tablets: the
+    unsweetened fortified plant milks carry the B12 (the week had Soy milk, chocolate before)."""
+    profile = Profile(diet="vegan", life_stage="child-1-3", days=7, supplements=supplements)
+    plan = make_plan(profile, catalog, labels=labels)
+    assert verify_plan(plan, catalog, labels).ok
+    assert not _sweet_drinks(plan, catalog, labels)
+    assert not plan.supplements
+    target = plan.targets.b12_ug_per_day
+    assert all(day.b12_counted_ug >= target - 1e-6 for day in plan.days)
+    milks = {
+        e.food_id
+        for e in plan.entries
+        if catalog.foods.at[e.food_id, "category"] == "Plant-based milk"
+    }
+    assert len(milks) >= 2, milks
+
+
+@pytest.mark.parametrize("diet", ["vegan", "vegetarian"])
+def test_a_toddlers_candidates_keep_plain_plant_milks_but_no_sweet_ones(catalog, labels, diet):
+    def candidates(profile: Profile) -> set[str]:
+        return set(build_candidates(profile, catalog, labels, dedupe=False, preselect=False).ids)
+
+    toddler = candidates(Profile(diet=diet, life_stage="child-1-3", days=1))
+    assert not toddler & set(SWEET_IDS)
+    assert {"fndds:11320100", "sr:16244"} <= toddler  # Soy milk, unsweetened; SILK Unsweetened
+    assert "fndds:11321000" in candidates(Profile(diet=diet, days=1))  # an adult's chocolate soy
+
+
+def test_a_chocolate_soy_milk_asked_for_a_toddler_is_refused_with_the_reason(catalog, labels):
+    profile = Profile(diet="vegan", life_stage="child-1-3", days=2, favourites=["fndds:11321000"])
+    with pytest.raises(InputError) as err:
+        make_plan(profile, catalog, labels=labels)
+    message = str(err.value)
+    assert "Soy milk, chocolate" in message and "children 1-3 years" in message
+    assert "flavored or sweetened plant milk" in message
+
+
+def test_the_verifier_reports_a_chocolate_soy_milk_put_into_a_toddlers_plan(catalog, labels):
+    plan = make_plan(Profile(diet="vegan", life_stage="child-1-3", days=2), catalog, labels=labels)
+    bad = plan.model_copy(deep=True)
+    bad.entries[0] = bad.entries[0].model_copy(
+        update={"food_id": "fndds:11321000", "description": "Soy milk, chocolate"}
+    )
+    found = [
+        v
+        for v in verify_plan(bad, catalog, labels, check_claims=False).violations
+        if v.name == "life_stage_food"
+    ]
+    assert len(found) == 1 and "flavored or sweetened plant milk" in found[0].message

@@ -1,5 +1,6 @@
-"""Foods not planned for a life stage: coffee, tea, soft and sports drinks for children, and
-energy drinks for children, teens, pregnancy and lactation.
+"""Foods not planned for a life stage: coffee, tea, soft and sports drinks for children; flavored
+milks, shakes, fruit drinks and other sweet drinks for children 1-8; and energy drinks for
+children, teens, pregnancy and lactation.
 
 The judgement lives in planner/rules/life_stage_foods.csv (one row per rule, with its source);
 this module only applies it. The planner (planner.model) drops these foods from the candidates
