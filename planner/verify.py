@@ -236,7 +236,7 @@ def verify_plan(
                 )
             )
         grams = e.servings * e.portion_grams
-        if check_claims and not _close(grams, e.grams):
+        if check_claims and not _close(grams, e.grams, unit=0.1):  # grams kept to 0.1 g
             out.append(
                 Violation("entry_grams", f"{where}: {e.grams:g} g claimed, {grams:g} g", e.day)
             )

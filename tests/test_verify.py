@@ -360,3 +360,18 @@ def test_life_stage_decides_what_the_verifier_refuses(catalog, labels, omnivore_
     teen = coffee.model_copy(deep=True)
     teen.profile = {**teen.profile, "life_stage": "teen-14-18"}
     assert not _stage_violations(verify_plan(teen, catalog, labels, check_claims=False))
+
+
+def test_entry_grams_rounded_to_a_tenth_pass_and_real_differences_do_not(catalog, labels):
+    """An entry of 28.35 g is stored as 28.4 g: that rounding is not a wrong claim (a vegan
+    week for a 1-3 year old was refused over it); 0.2 g off still is."""
+    plan = make_plan(Profile(diet="vegan", days=2), catalog, labels=labels)
+    data = plan.model_dump(mode="json")
+    entry = min(data["entries"], key=lambda e: e["grams"])
+    exact = entry["servings"] * entry["portion_grams"]
+    assert exact < 40  # small enough that the relative tolerance alone is below 0.05 g
+    entry["grams"] = exact + 0.05
+    assert verify_plan(Plan.model_validate(data), catalog, labels).ok
+    entry["grams"] = exact + 0.2
+    report = verify_plan(Plan.model_validate(data), catalog, labels)
+    assert [v.name for v in report.violations] == ["entry_grams"]
