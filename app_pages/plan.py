@@ -224,10 +224,8 @@ with form:
         if settings.get("prices"):
             count = len(settings["prices"])
             st.caption(
-                f"{count} food price{'s' if count != 1 else ''} from the opened plan "
-                f"{'are' if count != 1 else 'is'} kept: the planner weighs them and the plan shows "
-                "its cost. The form has no price fields; prices come from a profile file "
-                "(b12plan plan --profile)."
+                f"{count} food price{'s' if count != 1 else ''} set under “Prices (optional)” "
+                "below: the planner weighs them and the plan shows its cost."
             )
     submitted = st.form_submit_button(
         "Generate plan", type="primary", icon=":material/play_arrow:", key="generate"
@@ -258,6 +256,21 @@ if submitted:
 
     plan_from_settings(settings)
     st.rerun()
+
+# Prices live outside the form: a change is kept at once, for Generate and for re-planning. The
+# expander runs its content only when open, so the first page still imports no library.
+prices_box = st.expander(
+    "Prices (optional)",
+    icon=":material/sell:",
+    key="prices_open",
+    on_change="rerun",
+)
+if prices_box.open:
+    with prices_box:
+        from app_pages.plan_view import render_price_editor
+
+        render_price_editor(plan)
+        anchors["prices"] = st.empty()
 
 if error:
     placed: dict[str, list[str]] = {}

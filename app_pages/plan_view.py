@@ -23,6 +23,7 @@ from app_pages.common import (
     custom_ingredients,
     diet_labels,
     owner_store,
+    plannable_choices,
     show_planner_error,
 )
 from app_pages.light import (
@@ -37,10 +38,18 @@ from app_pages.light import (
 )
 from planner import exports
 from planner.app_support import attach_custom_foods, edit_servings
-from planner.cost import PlanCost, cost_summary, day_cost_text, money, plan_cost
+from planner.cost import (
+    PlanCost,
+    check_price_rows,
+    cost_summary,
+    day_cost_text,
+    money,
+    plan_cost,
+    price_meaning,
+)
 from planner.errors import InputError, NoPlanError, PlannerError
 from planner.plan import Plan
-from planner.profile import LockedMeal, Profile, default_slots, parse_profile
+from planner.profile import LockedMeal, Price, Profile, default_slots, parse_profile
 from planner.verify import VerificationReport, verify_plan
 
 if TYPE_CHECKING:
@@ -51,6 +60,11 @@ EDITOR_VERSION_KEY = "servings_editor_version"  # a new editor widget for every 
 LOCKS_KEY = "locked_meals"
 EDIT_ERROR_KEY = "servings_edit_error"
 SAVED_MESSAGE_KEY = "save_message"
+# The price table as typed, blank and faulty rows included. A "profile_" key, so opening a saved
+# plan drops it and the table is rebuilt from that plan's prices (adopt_opened_plan).
+PRICE_ROWS_KEY = "profile_price_rows"
+PRICE_EDITOR_VERSION_KEY = "price_editor_version"  # a new editor widget after every change
+PRICE_PICK_KEY = "price_pick"
 DEFAULT_TIME_LIMIT_S = 20.0
 
 
@@ -134,6 +148,7 @@ def settings_from_profile(profile: Profile) -> dict:
 
 # Which form setting a message is about: the field the library names, or words in the text.
 ANCHOR_WORDS = (
+    ("prices", ("price ", "prices")),
     ("slots", ("slot", "meal")),
     ("life_stage", ("life stage", "life_stage", "age", "pregnan", "lactation", "infant")),
     ("b12_reference", ("efsa", "b12_reference", "reference")),
@@ -156,6 +171,7 @@ FIELD_ANCHORS = {
     "days": "variety",
     "absorption": "b12_reference",
     "b12_target_ug": "b12_reference",
+    "price_weight": "prices",
 }
 
 
@@ -176,6 +192,7 @@ FIELD_LABELS = {
     "supplement_strength_ug": "Daily tablet strength",
     "favourites": "Favourite foods",
     "exclude_foods": "Foods to leave out",
+    "prices": "Prices",
 }
 # Library wording that names a profile field, as the form says it.
 FIELD_WORDS = (
@@ -225,6 +242,197 @@ def adopt_opened_plan(plan: Plan, settings: dict) -> None:
         widget_keys = [k for k in st.session_state if str(k).startswith("profile_")]
         for key in [k for k in widget_keys if k != SETTINGS_KEY]:
             del st.session_state[key]
+
+
+# --- prices -----------------------------------------------------------------------------------
+
+
+def price_rows() -> list[dict]:
+    """The price table of this session: as last typed, else the prices in the settings (those
+    of an opened plan)."""
+    rows = st.session_state.get(PRICE_ROWS_KEY)
+    if rows is None:
+        prices = st.session_state[SETTINGS_KEY].get("prices") or []
+        rows = [
+            {"food_id": p["food_id"], "price": p["price"], "per_grams": p["per_grams"]}
+            for p in prices
+        ]
+        st.session_state[PRICE_ROWS_KEY] = rows
+    return rows
+
+
+def set_price_rows(rows: list[dict]) -> None:
+    """Keep the table as typed; its valid rows become the prices of the next Generate or
+    Re-plan (and so of the saved plan's profile)."""
+    prices, _ = check_price_rows(rows)
+    st.session_state[PRICE_ROWS_KEY] = rows
+    st.session_state[SETTINGS_KEY]["prices"] = [price.model_dump() for price in prices]
+    st.session_state[PRICE_EDITOR_VERSION_KEY] = (
+        st.session_state.get(PRICE_EDITOR_VERSION_KEY, 0) + 1
+    )
+
+
+def add_price_rows(food_ids: list[str]) -> None:
+    """Rows without a price yet for foods not in the table."""
+    rows = price_rows()
+    listed = {row["food_id"] for row in rows}
+    new = [f for f in dict.fromkeys(food_ids) if f not in listed]
+    set_price_rows(rows + [{"food_id": f, "price": None, "per_grams": 100.0} for f in new])
+
+
+def _add_picked_food() -> None:
+    picked = st.session_state.get(PRICE_PICK_KEY)
+    if picked:
+        add_price_rows([picked])
+    st.session_state[PRICE_PICK_KEY] = None
+
+
+def price_editor_key() -> str:
+    return f"price_editor_{st.session_state.get(PRICE_EDITOR_VERSION_KEY, 0)}"
+
+
+def apply_price_edits() -> bool:
+    """Edits, deletions made in the price table become the session's rows; True if any."""
+    state = st.session_state.get(price_editor_key()) or {}
+    edited = state.get("edited_rows") or {}
+    deleted = {int(i) for i in state.get("deleted_rows") or []}
+    if not edited and not deleted:
+        return False
+    rows = [dict(row) for row in price_rows()]
+    for index, values in edited.items():
+        index = int(index)
+        if 0 <= index < len(rows):
+            rows[index].update({k: v for k, v in values.items() if k in ("price", "per_grams")})
+    set_price_rows([row for i, row in enumerate(rows) if i not in deleted])
+    return True
+
+
+def render_price_editor(plan: Plan | None) -> None:
+    """Prices per 100 g or per package for foods of the catalog, kept in the session and used
+    by the next Generate or Re-plan."""
+    if apply_price_edits():
+        st.rerun()
+    st.caption(
+        "A price is in **currency units** (no currency: use the money you think in) for the "
+        "grams in **Per (g)**: 100 for a price per 100 g, or a package's weight, e.g. 2.49 for "
+        "946 g. Used on the next **Generate plan** or re-plan, and saved with the plan. When "
+        "choosing foods, a food without a price counts as the median price per 100 g of the "
+        "priced foods of its kind (else of all priced foods), so a few prices already steer "
+        "the plan; its cost adds up the priced foods only and lists the others."
+    )
+    catalog = active_catalog()
+    rows = price_rows()
+    listed = [row["food_id"] for row in rows]
+    plan_foods = list(dict.fromkeys(e.food_id for e in plan.entries)) if plan else []
+    choices = plannable_choices(catalog, [*listed, *plan_foods])
+    pick_col, plan_col = st.columns([3, 1], vertical_alignment="bottom")
+    pick_col.selectbox(
+        "Add a food",
+        [f for f in choices if f not in set(listed)],
+        index=None,
+        format_func=choices.get,
+        placeholder="type a food's name to add it",
+        key=PRICE_PICK_KEY,
+        on_change=_add_picked_food,
+    )
+    missing = [f for f in plan_foods if f not in set(listed)]
+    if plan is not None and plan_col.button(
+        f"Add the plan's {len(missing)} food{'s' if len(missing) != 1 else ''}",
+        disabled=not missing,
+        key="price_add_plan_foods",
+        width="stretch",
+        help="Rows without a price for the foods of the plan on screen.",
+    ):
+        add_price_rows(missing)
+        st.rerun()
+    if not rows:
+        st.caption("No prices yet: add a food above.")
+        note_other_prices(plan, [])
+        return
+    prices, problems = check_price_rows(rows)
+    valid = iter(prices)
+    names = {
+        row["food_id"]: choices.get(row["food_id"])
+        or (
+            str(catalog.foods.loc[row["food_id"], "description"])
+            if row["food_id"] in catalog.foods.index
+            else row["food_id"]
+        )
+        for row in rows
+    }
+    meanings = []
+    for index, row in enumerate(rows):
+        if index in problems:
+            meanings.append("not used: see the message below the table")
+        elif row.get("price") is None or pd.isna(row.get("price")):
+            meanings.append("no price yet: not used")
+        else:
+            meanings.append(price_meaning(next(valid)))
+    table = pd.DataFrame(
+        {
+            "food": [names[row["food_id"]] for row in rows],
+            "price": pd.array([row.get("price") for row in rows], dtype="Float64"),
+            "per_grams": pd.array([row.get("per_grams") for row in rows], dtype="Float64"),
+            "means": meanings,
+        }
+    )
+    st.data_editor(
+        table,
+        key=price_editor_key(),
+        hide_index=True,
+        num_rows="delete",
+        disabled=["food", "means"],
+        column_config={
+            "food": st.column_config.TextColumn("Food", width="large"),
+            # No min/max: the library's message, with the unit and range, shows below instead.
+            "price": st.column_config.NumberColumn(
+                "Price (currency units)", help="What the food costs for the grams beside it."
+            ),
+            "per_grams": st.column_config.NumberColumn(
+                "Per (g)",
+                help="100 for a price per 100 g; a package's weight in grams for its price.",
+            ),
+            "means": st.column_config.TextColumn("Means", width="large"),
+        },
+    )
+    if problems:
+        st.error(
+            "**Fix these prices; until then they are not used:**\n\n"
+            + "\n".join(
+                f"- {names[rows[i]['food_id']]}: {problem}"
+                for i, found in sorted(problems.items())
+                for problem in found
+            ),
+            icon=":material/error:",
+        )
+    blank = len(rows) - len(prices) - len(problems)
+    if blank:
+        st.caption(
+            f"{blank} food{'s have' if blank != 1 else ' has'} no price yet and "
+            f"{'are' if blank != 1 else 'is'} not used until one is entered."
+        )
+    note_other_prices(plan, prices)
+    if st.button("Remove all prices", key="price_clear", icon=":material/delete:"):
+        set_price_rows([])
+        st.rerun()
+
+
+def note_other_prices(plan: Plan | None, prices: list[Price]) -> None:
+    """Say so when the plan on screen was made with other prices than the table's."""
+    if plan is not None and plan_prices_of(plan) != [p.model_dump() for p in prices]:
+        st.info(
+            "The plan on screen was made with other prices: press **Generate plan**, or "
+            "re-plan under Adjust, to use these.",
+            icon=":material/info:",
+        )
+
+
+def plan_prices_of(plan: Plan) -> list[dict] | None:
+    """The prices in a plan's profile as the table stores them (None if they do not read)."""
+    try:
+        return [Price.model_validate(p).model_dump() for p in plan.profile.get("prices") or []]
+    except (ValueError, TypeError):
+        return None
 
 
 # --- planning ---------------------------------------------------------------------------------
@@ -529,6 +737,8 @@ def replan(profile: Profile, plan: Plan, what: str, **changes) -> None:
     locks = [
         lock for lock in current_locks(plan) if lock.food_id not in changes.get("exclude_foods", [])
     ]
+    if "prices" in settings:  # the price table's prices (the plan's own unless changed)
+        changes = {"prices": settings["prices"]} | changes
     try:
         new_profile = parse_profile(profile.model_dump() | changes | {"locked": locks})
     except InputError as err:

@@ -64,6 +64,11 @@ if shopping.priced:  # the plan's profile has prices: what these items cost
         "where package sizes are known. Items without a price are left out, not counted as 0.",
     )
     st.caption(exports.shopping_cost_text(shopping))
+else:
+    st.caption(
+        "To see what the list costs, enter prices on the Plan page under “Prices (optional)” "
+        "and generate the plan again."
+    )
 
 # --- the list, aisle by aisle ---------------------------------------------------------------
 for aisle, lines in shopping.by_aisle():

@@ -12,15 +12,17 @@ foods only), so a note says they are not in the cost.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from pydantic import ValidationError
 
 from planner.errors import InputError
 from planner.plan import Plan
-from planner.profile import Price
+from planner.profile import Price, ProfileError, parse_profile
 
 PRICE_UNIT = "currency units"
 
@@ -174,3 +176,58 @@ def day_cost_text(day: DayCost) -> str:
     if not day.unpriced:
         return money(day.cost)
     return f"{money(day.cost)} + {foods_word(len(day.unpriced))} without a price"
+
+
+# --- prices typed into a table (the app's price editor) ---------------------------------------
+
+# How a price table names the Price fields in its messages (the app's column headings).
+PRICE_FIELD_NAMES = {"price": "Price", "per_grams": "Per (g)", "food_id": "Food"}
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value == ""
+
+
+def check_price_rows(
+    rows: Sequence[Mapping[str, Any]],
+) -> tuple[list[Price], dict[int, list[str]]]:
+    """The rows of a price table ({food_id, price, per_grams}) as Prices, and, by row index, what
+    is wrong with each row that is not one.
+
+    A row with a blank price is not priced yet: neither a Price nor a problem. A blank weight
+    means per 100 g. Each row is checked as a profile's price is, so the messages give the same
+    units and ranges as for a profile file ("Price: -1 is out of range; give a value from 0 to
+    10000 (currency units)").
+    """
+    prices: list[Price] = []
+    problems: dict[int, list[str]] = {}
+    for index, row in enumerate(rows):
+        if _blank(row.get("price")):
+            continue
+        per_grams = row.get("per_grams")
+        item = {
+            "food_id": row.get("food_id"),
+            "price": row.get("price"),
+            "per_grams": 100.0 if _blank(per_grams) else per_grams,
+        }
+        try:
+            prices.append(parse_profile({"prices": [item]}).prices[0])
+        except ProfileError as err:
+            problems[index] = [
+                re.sub(
+                    r"^profile field prices\.0\.(\w+): ",
+                    lambda m: f"{PRICE_FIELD_NAMES.get(m.group(1), m.group(1))}: ",
+                    problem,
+                )
+                for problem in err.problems
+            ]
+    return prices, problems
+
+
+def price_meaning(price: Price) -> str:
+    """A price in words with its unit: '2.49 currency units per 100 g', or per package
+    '2.49 currency units per package of 946 g (0.26 per 100 g)'."""
+    text = f"{money(price.price)} {PRICE_UNIT} per "
+    if price.per_grams == 100:
+        return text + "100 g"
+    return text + f"package of {price.per_grams:,g} g ({money(price.per_100g)} per 100 g)"

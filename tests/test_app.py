@@ -786,10 +786,11 @@ def test_shopping_page_shows_what_the_list_costs():
     assert at.checkbox(key="got_fndds:63101000").label.endswith("· no price")
     unpriced = app_with_plan("shopping")
     assert not any(m.label == "Cost of this list" for m in unpriced.metric)
+    assert "enter prices on the Plan page under “Prices (optional)”" in texts(unpriced)
 
 
 def test_prices_of_an_opened_plan_are_kept_when_generating_again():
-    """The form has no price fields; generating from it dropped the opened plan's prices."""
+    """Generating from the form dropped the opened plan's prices (the settings lost them)."""
     from app_pages.plan_view import profile_from_settings, settings_from_profile
     from planner.profile import parse_profile
 
@@ -801,9 +802,120 @@ def test_prices_of_an_opened_plan_are_kept_when_generating_again():
     at.session_state["solver_time_limit"] = SOLVER_SECONDS
     at.session_state["plan"] = priced_golden(days=2, favourites=["fndds:11320100"])
     at.run()
-    assert "2 food prices from the opened plan are kept" in texts(at)
+    assert "2 food prices set under “Prices (optional)” below" in texts(at)
     at.button(key="generate").click().run()
     assert_no_bug(at)
     plan: Plan = at.session_state["plan"]
     assert plan.n_days == 2 and plan.profile["prices"] == PRICES
     assert any(m.label == "Food cost a day" for m in at.metric)
+
+
+# --- Prices typed into the app ------------------------------------------------------------------
+
+
+def open_prices(at: AppTest) -> AppTest:
+    """Open the Plan page's "Prices (optional)" expander (its content runs only when open)."""
+    at.session_state["prices_open"] = True
+    at.run()
+    assert_no_bug(at)
+    return at
+
+
+def edit_prices(at: AppTest, edited: dict[int, dict]) -> AppTest:
+    """Type into the price table as a person would (rows by position)."""
+    key = f"price_editor_{at.session_state['price_editor_version']}"
+    at.session_state[key] = {"edited_rows": edited, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert_no_bug(at)
+    return at
+
+
+def price_table(at: AppTest):
+    (table,) = [d for d in at.dataframe if str(d.key).startswith("price_editor_")]
+    return table.value
+
+
+def test_prices_typed_in_the_app_are_checked_planned_with_and_re_planned_with():
+    """Prices could only come from a profile file; now the Plan page has a price table."""
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["solver_time_limit"] = SOLVER_SECONDS
+    at.run()
+    assert not at.get("data_editor") and "price_pick" not in [s.key for s in at.selectbox]
+    open_prices(at)
+    assert "currency units" in texts(at) and "median price" in texts(at)
+    for food_id in ("fndds:11320100", "fndds:63107010"):  # soy milk, bananas: by name
+        at.selectbox(key="price_pick").set_value(food_id).run()
+    assert list(price_table(at)["food"]) == [
+        load_catalog().food("fndds:11320100")["description"],
+        load_catalog().food("fndds:63107010")["description"],
+    ]
+    assert "2 foods have no price yet" in texts(at)
+
+    edit_prices(at, {0: {"price": 2.49, "per_grams": 946.0}, 1: {"price": -1.0}})
+    errors = [str(e.value) for e in at.error]
+    assert any(
+        "Banana, raw: Price: -1 is out of range; give a value from 0 to 10000 (currency units)" in e
+        for e in errors
+    ), errors
+    table = price_table(at)
+    assert table["means"][0] == "2.49 currency units per package of 946 g (0.26 per 100 g)"
+    assert table["means"][1] == "not used: see the message below the table"
+    soy = {"food_id": "fndds:11320100", "price": 2.49, "per_grams": 946.0}
+    assert at.session_state["profile_settings"]["prices"] == [soy]
+
+    edit_prices(at, {1: {"price": 0.25}})
+    assert not at.error
+    bananas = {"food_id": "fndds:63107010", "price": 0.25, "per_grams": 100.0}
+    assert price_table(at)["means"][1] == "0.25 currency units per 100 g"
+    assert "2 food prices set under “Prices (optional)” below" in texts(at)
+
+    generate(at, diet="vegan", days=2)
+    plan: Plan = at.session_state["plan"]
+    assert plan.profile["prices"] == [soy, bananas]
+    assert any(m.label == "Food cost a day" for m in at.metric)
+
+    edit_prices(at, {0: {"price": 3.0}})
+    assert "The plan on screen was made with other prices" in texts(at)
+    at.button(key="replan").click().run()
+    assert_no_bug(at)
+    assert at.session_state["plan"].profile["prices"] == [{**soy, "price": 3.0}, bananas]
+    assert "made with other prices" not in texts(at)
+
+
+def test_an_opened_plans_prices_fill_the_price_table():
+    plan = priced_golden(days=7)
+    at = app_with_plan("plan", plan)
+    open_prices(at)
+    table = price_table(at)
+    assert len(table) == len(PRICES)
+    assert table["price"].tolist() == [p["price"] for p in PRICES]
+    assert "made with other prices" not in texts(at)
+
+    plan_foods = set(plan.food_ids())
+    at.button(key="price_add_plan_foods").click().run()
+    assert_no_bug(at)
+    assert len(price_table(at)) == len(plan_foods)
+    # rows without a price change nothing the planner uses
+    assert at.session_state["profile_settings"]["prices"] == PRICES
+    at.button(key="price_clear").click().run()
+    assert at.session_state["profile_settings"]["prices"] == []
+    assert "The plan on screen was made with other prices" in texts(at)
+
+
+def test_price_rows_blank_and_faulty():
+    """The price table's rules: a blank price is not priced yet, a blank weight is 100 g, and a
+    faulty row is named with the library's message (unit and range) and left out."""
+    from planner.cost import check_price_rows
+
+    prices, problems = check_price_rows(
+        [
+            {"food_id": "fndds:11320100", "price": 2.49, "per_grams": float("nan")},
+            {"food_id": "fndds:63107010", "price": None, "per_grams": 100.0},
+            {"food_id": "fndds:63101000", "price": float("nan"), "per_grams": 100.0},
+            {"food_id": "fndds:42202000", "price": 4.0, "per_grams": 0.0},
+        ]
+    )
+    assert [(p.food_id, p.per_grams) for p in prices] == [("fndds:11320100", 100.0)]
+    assert problems == {
+        3: ["Per (g): 0 g is out of range; give a value more than 0 and at most 100000 g"]
+    }
