@@ -45,6 +45,7 @@ from planner.diets.life_stage import catalog_life_stage_reasons, stage_summary
 from planner.errors import InputError, NoPlanError
 from planner.plan import DayTotals, Plan, PlanEntry, SolverInfo, SupplementDose, Targets
 from planner.profile import (
+    FOOD_BOUND_B12_SOURCES,
     SUPPLEMENT_STRENGTHS_UG,
     WEEKLY_SUPPLEMENT_UG,
     LockedMeal,
@@ -342,7 +343,7 @@ def diet_for(profile: Profile) -> Any:
     from planner import diets
 
     preset = diets.DIETS[profile.diet]
-    if profile.food_rule is None and profile.b12_counting is None:
+    if profile.food_rule is None and profile.resolved_b12_counting == preset.b12_rule:
         return preset
     return diets.Diet(
         food_rule=profile.resolved_food_rule,
@@ -2530,6 +2531,13 @@ def _notes(problem: Problem, attempts: Sequence[Attempt]) -> list[str]:
     else:
         notes.append(f"B12 rule: daily. Counted B12 is at least {t.b12_ug_per_day:g} µg every day.")
     notes.append(f"B12 counting: {counting}.")
+    risks = problem.profile.food_bound_b12_risks
+    if problem.profile.b12_counting is None and risks:
+        why = "; ".join(FOOD_BOUND_B12_SOURCES[r] for r in risks)
+        notes.append(
+            "Only fortified foods and supplements count here because food-bound B12 is "
+            f"poorly absorbed ({why}). Set B12 counting to 'all' to count every source."
+        )
     if problem.regimen.kind != "none":
         tried_food = any(a.regimen.kind == "none" for a in attempts)
         if tried_food:

@@ -54,6 +54,21 @@ PRESET_RULES: dict[str, tuple[str, str]] = {
 }
 # Absorption-aware B12 is the default where B12 comes mostly from fortified foods and tablets.
 ABSORPTION_DEFAULT = {"omnivore": False, "vegetarian": False, "vegan": True, "fortified-only": True}
+# Food-bound B12 is poorly absorbed after 50 and with acid reducers, so by default only B12
+# added to foods and tablets counts then (the b12_counting setting overrides it).
+FOOD_BOUND_B12_AGE = 50
+FOOD_BOUND_B12_SOURCES = {
+    "over-50": (
+        "IOM 1998, p. 306: 10 to 30 percent of people older than 50 may be unable to absorb "
+        "naturally occurring B12, so they should meet the RDA mainly with B12-fortified foods "
+        "or a B12 supplement"
+    ),
+    "acid-reducers": (
+        "proton-pump inhibitors and H2 blockers reduce the stomach acid that releases "
+        "protein-bound B12 from food (Marcuard 1994; IOM 1998, p. 342: crystalline B12 is "
+        "still absorbed)"
+    ),
+}
 
 SUPPLEMENT_STRENGTHS_UG: tuple[int, ...] = (10, 25, 50, 100, 250, 500, 1000)
 WEEKLY_SUPPLEMENT_UG = 2000
@@ -206,6 +221,8 @@ class Profile(_Strict):
     protein_g_per_kg: float | None = Field(default=None, gt=0, le=3)
     protein_g: float | None = Field(default=None, gt=0, le=400)
     sodium_mg_max: float | None = Field(default=None, ge=500, le=10_000)
+    # Takes proton-pump inhibitors or H2 blockers (omeprazole, famotidine, ...).
+    acid_reducers: bool = False
 
     # Week structure.
     days: int = Field(default=7, ge=1, le=14)
@@ -313,12 +330,32 @@ class Profile(_Strict):
         return self.food_rule or PRESET_RULES[self.diet][0]
 
     @property
+    def food_bound_b12_risks(self) -> list[str]:
+        """Why food-bound B12 may not be absorbed: "over-50", "acid-reducers" (or none)."""
+        risks = []
+        if (
+            self.age_years is not None
+            and self.age_years > FOOD_BOUND_B12_AGE
+            and self.stage in ("adult", "pregnancy", "lactation")
+        ):
+            risks.append("over-50")
+        if self.acid_reducers:
+            risks.append("acid-reducers")
+        return risks
+
+    @property
     def resolved_b12_counting(self) -> str:
-        return self.b12_counting or PRESET_RULES[self.diet][1]
+        if self.b12_counting is not None:
+            return self.b12_counting
+        if self.food_bound_b12_risks:
+            return "fortified_only"
+        return PRESET_RULES[self.diet][1]
 
     @property
     def absorption_aware(self) -> bool:
-        return ABSORPTION_DEFAULT[self.diet] if self.absorption is None else self.absorption
+        if self.absorption is not None:
+            return self.absorption
+        return ABSORPTION_DEFAULT[self.diet] or self.resolved_b12_counting == "fortified_only"
 
     @property
     def tablet_slot(self) -> str:

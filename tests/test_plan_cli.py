@@ -261,3 +261,24 @@ def test_a_plan_without_prices_says_nothing_of_cost():
 
     text = render_plan(Plan.load(Path(__file__).parent / "golden" / "plan_vegan_week.json"))
     assert "cost" not in text and "price" not in text
+
+
+def test_over_50_and_acid_reducers_count_only_added_b12(tmp_path, capsys, catalog):
+    """IOM 1998 (p. 306): people over 50 should meet the RDA mainly from fortified foods or
+    supplements; acid reducers keep food-bound B12 from being released."""
+    labels = diets.label_foods(catalog)
+    for flags in (["--age", "70"], ["--acid-reducers"]):
+        target = tmp_path / "plan.json"
+        code, out, err = run(capsys, *flags, "--days", "1", "--out", str(target))
+        assert code == 0, err
+        plan = Plan.load(target)
+        assert plan.targets.b12_counting == "fortified_only"
+        assert any("poorly absorbed" in n for n in plan.notes)
+        for e in plan.entries:  # only B12 added to foods counts
+            per = e.grams / 100
+            added = labels.at[e.food_id, "b12_counted_fortified_only_ug"] * per
+            assert e.b12_counted_ug == pytest.approx(added, abs=1e-4)  # stored rounded
+        assert verify_plan(plan, catalog, labels).ok
+    code, out, err = run(capsys, "--age", "70", "--b12-counting", "all", "--days", "1")
+    assert code == 0, err
+    assert "poorly absorbed" not in out

@@ -238,3 +238,21 @@ def test_every_problem_is_kept_for_callers_that_show_them_all():
         "profile field kcal: 5 kcal/day is out of range; give a value from 800 to 6000 kcal/day",
         "profile field days: 0 days is out of range; give a value from 1 to 14 days",
     ]
+
+
+@pytest.mark.parametrize(
+    ("fields", "counting", "absorption"),
+    [
+        ({"age_years": 70}, "fortified_only", True),  # IOM: over 50, from fortified foods
+        ({"age_years": 50}, "all", False),
+        ({"age_years": 70, "b12_counting": "all"}, "all", False),  # the person's own choice
+        ({"acid_reducers": True}, "fortified_only", True),
+        ({"age_years": 12, "acid_reducers": False}, "all", False),
+        ({"age_years": 70, "absorption": False}, "fortified_only", False),
+    ],
+)
+def test_food_bound_b12_risks_count_only_added_b12(fields, counting, absorption):
+    profile = Profile(**fields)
+    assert profile.resolved_b12_counting == counting
+    assert profile.absorption_aware is absorption
+    assert profile.targets().b12_counting == counting

@@ -67,6 +67,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--protein", type=_positive_float, help="protein minimum, g per day")
     parser.add_argument("--b12-reference", choices=("us", "efsa"), help="reference intakes")
     parser.add_argument("--b12-target", type=_positive_float, help="custom B12 target, µg/day")
+    parser.add_argument(
+        "--b12-counting",
+        choices=("all", "fortified_only"),
+        help="which B12 counts: every reliable source, or only B12 added to foods and tablets "
+        "(default: from --diet; fortified_only over 50 years or with --acid-reducers)",
+    )
+    parser.add_argument(
+        "--acid-reducers",
+        action="store_true",
+        default=None,
+        help="takes proton-pump inhibitors or H2 blockers: count only B12 added to foods and "
+        "tablets (food-bound B12 is poorly absorbed)",
+    )
     parser.add_argument("--days", type=_int, help="days to plan (1-14, default 7)")
     parser.add_argument("--seed", type=_int, help="another seed gives another valid plan")
     parser.add_argument(
@@ -112,6 +125,8 @@ FLAG_FIELDS = {
     "protein": "protein_g",
     "b12_reference": "b12_reference",
     "b12_target": "b12_target_ug",
+    "b12_counting": "b12_counting",
+    "acid_reducers": "acid_reducers",
     "days": "days",
     "seed": "seed",
     "absorption": "absorption",
