@@ -371,8 +371,11 @@ def render_price_editor(plan: Plan | None) -> None:
     table = pd.DataFrame(
         {
             "food": [names[row["food_id"]] for row in rows],
-            "price": pd.array([row.get("price") for row in rows], dtype="Float64"),
-            "per_grams": pd.array([row.get("per_grams") for row in rows], dtype="Float64"),
+            # float with NaN: a blank cell shows blank (Float64's NA showed as "None")
+            "price": pd.to_numeric(pd.Series([row.get("price") for row in rows], dtype=object)),
+            "per_grams": pd.to_numeric(
+                pd.Series([row.get("per_grams") for row in rows], dtype=object)
+            ),
             "means": meanings,
         }
     )
@@ -381,9 +384,10 @@ def render_price_editor(plan: Plan | None) -> None:
         key=price_editor_key(),
         hide_index=True,
         num_rows="delete",
+        placeholder="enter a price",  # an empty cell (else it reads "None")
         disabled=["food", "means"],
         column_config={
-            "food": st.column_config.TextColumn("Food", width="large"),
+            "food": st.column_config.TextColumn("Food", width="medium"),  # prices fit a phone
             # No min/max: the library's message, with the unit and range, shows below instead.
             "price": st.column_config.NumberColumn(
                 "Price (currency units)", help="What the food costs for the grams beside it."

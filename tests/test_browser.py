@@ -213,6 +213,52 @@ def test_vegan_plan_download_shopping_list_and_screenshots(app_url, browser, art
     assert all(row["aisle"] for row in rows)
 
 
+def test_a_price_typed_into_the_price_table_is_kept_and_said_back(app_url, browser, artifacts_dir):
+    """The price table is a canvas grid AppTest cannot type into: pick a food by name, type a
+    package price and its weight, and a faulty price, as a person would."""
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.goto(app_url)
+    wait_idle(page)
+    page.get_by_text("Prices (optional)").click()
+    settle(page)
+    for name in ("Soy milk, unsweetened", "Banana, raw"):
+        page.get_by_test_id("stSelectbox").filter(has_text="Add a food").click()
+        page.keyboard.type(name, delay=30)
+        page.get_by_role("option", name=name, exact=True).click(timeout=60_000)
+        settle(page)
+
+    def type_into(row: int, column: int, value: str, then_shown: str) -> None:
+        """Select the row's Food cell, move right to `column`, type, Enter (commits and reruns);
+        wait until `then_shown` is on the page (grid cells sit in a hidden table too)."""
+        # a change reruns the page twice (the table is rebuilt); between runs the old grid
+        # can still be there beside the new one
+        page.wait_for_function(
+            "() => document.querySelectorAll('[data-testid=\"stDataFrame\"]').length === 1",
+            timeout=60_000,
+        )
+        settle(page)
+        grid = page.get_by_test_id("stDataFrame").bounding_box()
+        page.mouse.click(grid["x"] + 40, grid["y"] + 35 * row + 17)  # header row is 35 px
+        page.wait_for_timeout(300)
+        for _ in range(column):
+            page.keyboard.press("ArrowRight")
+        page.wait_for_timeout(300)
+        page.keyboard.type(value, delay=80)
+        page.wait_for_timeout(300)
+        page.keyboard.press("Enter")
+        page.get_by_text(then_shown).first.wait_for(state="attached", timeout=60_000)
+        settle(page)
+        page.wait_for_timeout(300)
+
+    type_into(1, 1, "2.49", "2.49 currency units per 100 g")
+    type_into(1, 2, "946", "2.49 currency units per package of 946 g (0.26 per 100 g)")
+    type_into(2, 1, "-1", "Banana, raw: Price: -1 is out of range")
+    page.get_by_text("1 food price set under").wait_for()
+    page.screenshot(path=str(artifacts_dir / "plan-prices-laptop.png"))
+    assert page.locator("[data-testid='stException']").count() == 0
+    page.close()
+
+
 def test_every_page_renders_without_an_error_at_laptop_and_phone_width(
     app_url, browser, artifacts_dir
 ):
