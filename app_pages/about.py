@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.light import SUGGESTED_DIET_KEY
+from app_pages.light import (
+    ACID_REDUCER_RISKS,
+    ACID_REDUCERS_LABEL,
+    SUGGESTED_ACID_REDUCERS_KEY,
+    SUGGESTED_DIET_KEY,
+)
 from planner.risk import (
     DISCLAIMER,
     LIMITS,
@@ -54,8 +59,16 @@ icons = {
 with st.container(border=True):
     st.subheader(f"Suggested plan preset: {assessment.suggested_preset}")
     st.write(f"Why: {assessment.reason}.")
+    low_acid = any(key in ACID_REDUCER_RISKS for key in ticked)
+    if low_acid:
+        st.caption(
+            f"The button also ticks “{ACID_REDUCERS_LABEL}” on the Plan page: with little "
+            "stomach acid, only B12 added to foods and tablets counts."
+        )
     if st.button("Use this preset on the Plan page", type="primary", key="use_preset"):
         st.session_state[SUGGESTED_DIET_KEY] = assessment.suggested_preset
+        if low_acid:
+            st.session_state[SUGGESTED_ACID_REDUCERS_KEY] = True
         st.switch_page("app_pages/plan.py")
     for level, message in assessment.messages:
         show[level](message, icon=icons[level])

@@ -17,6 +17,7 @@ import threading
 # Session state keys shared by the pages.
 CUSTOM_FOODS_KEY = "custom_foods"  # {"foods", "portions": DataFrame, "ingredients": dict}
 SUGGESTED_DIET_KEY = "suggested_diet"  # set by the About page's risk check
+SUGGESTED_ACID_REDUCERS_KEY = "suggested_acid_reducers"  # likewise: pre-ticks the form's box
 PLAN_KEY = "plan"  # the current planner.plan.Plan of this session
 CUSTOM_LABELS_KEY = "custom_food_labels"  # (fingerprint, labels of the custom foods)
 MERGED_CATALOG_KEY = "merged_catalog"  # (fingerprint, Catalog with the custom foods)
@@ -62,8 +63,18 @@ SLOT_NAMES = {
 DIET_HELP = (
     "omnivore: all foods, all B12 counts. vegetarian: no meat or fish. vegan: no animal foods; "
     "only added B12 counts. fortified-only: all foods, but only B12 added to foods (and "
-    "supplements) counts, for people over 50 or on acid reducers."
+    "supplements) counts. Adults older than 50 and people on acid reducers get that counting "
+    "with any diet (the plan's notes say why)."
 )
+ACID_REDUCERS_LABEL = "I take acid reducers (e.g. omeprazole, famotidine)"
+ACID_REDUCERS_HELP = (
+    "Proton-pump inhibitors and H2 blockers reduce the stomach acid that frees B12 from food. "
+    "Ticked, only B12 added to foods and B12 tablets counts towards the target, whatever the "
+    "diet. Atrophic gastritis has the same effect, so the About page's risk check ticks this "
+    "for it too."
+)
+# Risk-check factors (planner.risk) that pre-tick the box when the About page's preset is used.
+ACID_REDUCER_RISKS = ("acid_reducers", "atrophic_gastritis")
 DEFAULT_SETTINGS = {
     "diet": "omnivore",
     "life_stage": "from age",
@@ -83,7 +94,60 @@ DEFAULT_SETTINGS = {
     "max_per_week": 3,
     "favourites": [],
     "exclude_foods": [],
+    "acid_reducers": False,
 }
+# Profile fields the form does not show. A plan opened from Saved plans (or made from a profile
+# file) keeps them: adopting it copies those that differ from the default into the settings
+# (plan_view.settings_from_profile), Generate passes them on, and the form lists them here.
+# "prices" has its own table; "locked" and "seed" belong to re-planning and are not kept.
+KEPT_LABELS: dict[str, str] = {
+    "food_rule": "food rule",
+    "b12_counting": "B12 counting",
+    "kcal_tolerance": "energy tolerance",
+    "protein_g_per_kg": "protein g/kg",
+    "protein_g": "protein g/day",
+    "sodium_mg_max": "sodium limit mg/day",
+    "favourite_max_per_week": "favourites at most … times a week",
+    "no_consecutive_main": "no main dish two days running",
+    "max_distinct_foods": "at most … different foods",
+    "exclude_categories": "excluded categories",
+    "pantry": "pantry foods",
+    "supplement_slot": "tablets with",
+    "price_weight": "price weight",
+    "slot_definitions": "meal slot definitions",
+}
+NOT_KEPT = ("locked", "seed")
+# They refine a diet preset, so choosing another diet drops them.
+DIET_OVERRIDES = ("food_rule", "b12_counting")
+
+
+def kept_settings_text(settings: dict) -> str | None:
+    """The kept settings in words ('pantry foods: 2, B12 counting: all'), None without any."""
+    parts = []
+    for key, label in KEPT_LABELS.items():
+        if key not in settings:
+            continue
+        value = settings[key]
+        if key == "slot_definitions":
+            shown = "the plan's own"
+        elif isinstance(value, list):
+            shown = ", ".join(str(v) for v in value) if key == "exclude_categories" else len(value)
+        elif isinstance(value, bool):
+            shown = "yes" if value else "no"
+        elif value is None:
+            shown = "none"
+        else:
+            shown = str(value).replace("_", " ")
+        parts.append(f"{label}: {shown}")
+    return ", ".join(parts) or None
+
+
+def change_diet(settings: dict, diet: str) -> None:
+    """Set the diet; another diet than before drops the food rule and B12 counting refining it."""
+    if diet != settings.get("diet"):
+        for key in DIET_OVERRIDES:
+            settings.pop(key, None)
+    settings["diet"] = diet
 
 
 def is_planner_error(err: BaseException) -> bool:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages.light import (
+    ACID_REDUCERS_HELP,
+    ACID_REDUCERS_LABEL,
     ACTIVITIES,
     DEFAULT_SETTINGS,
     DIET_HELP,
@@ -23,8 +25,11 @@ from app_pages.light import (
     SLOT_CHOICES,
     SLOT_NAMES,
     STAGE_LABELS,
+    SUGGESTED_ACID_REDUCERS_KEY,
     SUGGESTED_DIET_KEY,
     SUPPLEMENT_STRENGTHS_UG,
+    change_diet,
+    kept_settings_text,
 )
 
 
@@ -35,8 +40,11 @@ def index_of(options, value) -> int:
 st.title("Plan a week")
 settings: dict = st.session_state.setdefault(SETTINGS_KEY, dict(DEFAULT_SETTINGS))
 if SUGGESTED_DIET_KEY in st.session_state:
-    settings["diet"] = st.session_state.pop(SUGGESTED_DIET_KEY)
+    change_diet(settings, st.session_state.pop(SUGGESTED_DIET_KEY))
     st.session_state.pop("profile_diet", None)
+if SUGGESTED_ACID_REDUCERS_KEY in st.session_state:
+    settings["acid_reducers"] = st.session_state.pop(SUGGESTED_ACID_REDUCERS_KEY)
+    st.session_state.pop("profile_acid_reducers", None)
 plan = st.session_state.get(PLAN_KEY)  # a planner.plan.Plan
 if plan is not None and PROFILE_KEY not in st.session_state:
     from app_pages.plan_view import adopt_opened_plan
@@ -52,6 +60,17 @@ with st.expander("Profile and settings", expanded=plan is None or bool(error)):
         key="profile_pick_foods",
     )
     form = st.form("profile_form", border=False)
+    kept = kept_settings_text(settings)
+    if kept:
+        # Fields of an opened plan's profile the form has no widget for: kept, and said so.
+        st.caption(
+            f"Also kept from the plan's profile (the form does not show them): {kept}. Another "
+            "diet drops the food rule and B12 counting."
+        )
+        if st.button("Use the planner's defaults for these", key="profile_drop_kept"):
+            for key in [k for k in settings if k not in DEFAULT_SETTINGS and k != "prices"]:
+                del settings[key]
+            st.rerun()
 with form:
     left, middle, right = st.columns(3)
     with left:
@@ -62,6 +81,12 @@ with form:
             index=index_of(DIET_NAMES, settings["diet"]),
             help=DIET_HELP,
             key="profile_diet",
+        )
+        acid_reducers = st.checkbox(
+            ACID_REDUCERS_LABEL,
+            value=bool(settings.get("acid_reducers", False)),
+            help=ACID_REDUCERS_HELP,
+            key="profile_acid_reducers",
         )
         anchors["diet"] = st.empty()
         reference = st.radio(
@@ -175,11 +200,13 @@ with form:
         anchors["kcal"] = st.empty()
     with right:
         st.markdown("**Meals and variety**")
+        # An opened plan's own slots (a "drink", say) are offered besides the form's choices.
+        slot_options = [*SLOT_CHOICES, *[s for s in settings["slots"] if s not in SLOT_CHOICES]]
         slots = st.multiselect(
             "Meal slots",
-            SLOT_CHOICES,
-            default=[s for s in settings["slots"] if s in SLOT_CHOICES],
-            format_func=SLOT_NAMES.get,
+            slot_options,
+            default=settings["slots"],
+            format_func=lambda s: SLOT_NAMES.get(s, s),
             key="profile_slots",
         )
         anchors["slots"] = st.empty()
@@ -232,8 +259,9 @@ with form:
     )
 
 if submitted:
+    change_diet(settings, diet)
     settings.update(
-        diet=diet,
+        acid_reducers=acid_reducers,
         life_stage=life_stage,
         sex=sex,
         age_years=age,

@@ -27,7 +27,10 @@ from app_pages.common import (
     show_planner_error,
 )
 from app_pages.light import (
+    DEFAULT_SETTINGS,
     ERROR_KEY,
+    KEPT_LABELS,
+    NOT_KEPT,
     OPENED_KEY,
     PLAN_KEY,
     PROFILE_KEY,
@@ -49,7 +52,14 @@ from planner.cost import (
 )
 from planner.errors import InputError, NoPlanError, PlannerError
 from planner.plan import Plan
-from planner.profile import LockedMeal, Price, Profile, default_slots, parse_profile
+from planner.profile import (
+    LockedMeal,
+    MealSlot,
+    Price,
+    Profile,
+    default_slots,
+    parse_profile,
+)
 from planner.verify import VerificationReport, verify_plan
 
 if TYPE_CHECKING:
@@ -71,21 +81,50 @@ DEFAULT_TIME_LIMIT_S = 20.0
 # --- turning the form into a Profile --------------------------------------------------------
 
 
-def slot_definitions(names: list[str]) -> list:
-    """MealSlots for the chosen names: the planner's defaults; a second snack like the first."""
-    defaults = {slot.name: slot for slot in default_slots()}
-    slots = []
+def slot_order(names: list[str], own: list[str]) -> list[str]:
+    """The chosen slots in the plan's own order; a slot it lacks goes after the slot before it
+    in the form's order (a snack after dinner, breakfast first)."""
+    order = [name for name in own if name in names]
     for name in SLOT_CHOICES:
-        if name not in names:
+        if name in names and name not in order:
+            before = SLOT_CHOICES[: SLOT_CHOICES.index(name)]
+            order.insert(max((order.index(p) + 1 for p in before if p in order), default=0), name)
+    return order
+
+
+def slot_definitions(names: list[str], own: list[dict] | None = None) -> list[MealSlot]:
+    """MealSlots for the chosen names: the plan's own definitions where it has them (`own`,
+    from an opened plan), else the planner's defaults; a second snack like the first."""
+    defaults = {slot.name: slot for slot in default_slots()}
+    kept = {slot["name"]: MealSlot.model_validate(slot) for slot in own or []}
+    slots = []
+    for name in slot_order(names, list(kept)):
+        if name in kept:
+            slots.append(kept[name])
             continue
         base = defaults.get(name) or defaults["snack"]
         slots.append(base.model_copy(update={"name": name, "foods_from": base.foods_from}))
     return slots
 
 
+def kept_fields(settings: dict) -> dict:
+    """The profile fields the form does not show, as the settings carry them (prices, the
+    pantry, B12 counting, ...: see light.KEPT_LABELS)."""
+    return {
+        key: value
+        for key, value in settings.items()
+        if key in Profile.model_fields and key not in DEFAULT_SETTINGS and key not in NOT_KEPT
+    }
+
+
 def profile_from_settings(settings: dict, *, seed: int = 0, locked=()) -> Profile:
-    """Validate the form through the library; InputError names the field to fix."""
+    """Validate the form through the library; InputError names the field to fix.
+
+    The form's fields are laid over the fields it does not show (those of an opened plan, or of
+    the previous settings), so Generate drops none of them.
+    """
     raw = {
+        **kept_fields(settings),
         "diet": settings["diet"],
         "life_stage": None if settings["life_stage"] == "from age" else settings["life_stage"],
         "sex": None if settings["sex"] == "not given" else settings["sex"],
@@ -101,28 +140,25 @@ def profile_from_settings(settings: dict, *, seed: int = 0, locked=()) -> Profil
         "supplement_strength_ug": None
         if settings["supplement_strength_ug"] == "planner chooses"
         else int(settings["supplement_strength_ug"]),
-        "slots": slot_definitions(settings["slots"]),
         "days": settings["days"],
         "max_per_week": settings["max_per_week"],
         "favourites": list(settings["favourites"]),
         "exclude_foods": list(settings["exclude_foods"]),
+        "acid_reducers": bool(settings.get("acid_reducers", False)),
         "locked": list(locked),
         "seed": seed,
     }
-    # The form has no price fields: prices of a plan opened from Saved plans (given with the
-    # CLI's --profile) are kept, so generating again still weighs them and shows the cost.
-    if settings.get("prices"):
-        raw["prices"] = list(settings["prices"])
-        raw["price_weight"] = settings.get("price_weight", Profile().price_weight)
     if not settings["slots"]:
         raise InputError("profile field slots: choose at least one meal slot")
+    raw["slots"] = slot_definitions(settings["slots"], settings.get("slot_definitions"))
     return parse_profile(raw)
 
 
 def settings_from_profile(profile: Profile) -> dict:
-    """The form's values for a profile (the inverse of profile_from_settings)."""
+    """The form's values for a profile, and the fields it does not show where they differ from
+    the default (the inverse of profile_from_settings, but for `locked` and `seed`)."""
     strength = profile.supplement_strength_ug
-    return {
+    settings = {
         "diet": profile.diet,
         "life_stage": profile.life_stage or "from age",
         "sex": profile.sex or "not given",
@@ -136,14 +172,20 @@ def settings_from_profile(profile: Profile) -> dict:
         "absorption": {None: "auto", True: "on", False: "off"}[profile.absorption],
         "supplements": profile.supplements,
         "supplement_strength_ug": "planner chooses" if strength is None else str(strength),
-        "slots": [name for name in profile.slot_names if name in SLOT_CHOICES],
+        "slots": profile.slot_names,
         "days": profile.days,
         "max_per_week": profile.max_per_week,
         "favourites": list(profile.favourites),
         "exclude_foods": list(profile.exclude_foods),
+        "acid_reducers": profile.acid_reducers,
         "prices": [price.model_dump() for price in profile.prices],
-        "price_weight": profile.price_weight,
     }
+    dump, defaults = profile.model_dump(), Profile().model_dump()
+    settings |= {k: dump[k] for k in KEPT_LABELS if k in dump and dump[k] != defaults[k]}
+    own = [slot.model_dump() for slot in profile.slots]
+    if own != [slot.model_dump() for slot in slot_definitions(profile.slot_names)]:
+        settings["slot_definitions"] = own
+    return settings
 
 
 # Which form setting a message is about: the field the library names, or words in the text.
@@ -172,6 +214,9 @@ FIELD_ANCHORS = {
     "absorption": "b12_reference",
     "b12_target_ug": "b12_reference",
     "price_weight": "prices",
+    "acid_reducers": "diet",
+    "food_rule": "diet",
+    "b12_counting": "diet",
 }
 
 
@@ -193,6 +238,7 @@ FIELD_LABELS = {
     "favourites": "Favourite foods",
     "exclude_foods": "Foods to leave out",
     "prices": "Prices",
+    "acid_reducers": "I take acid reducers",
 }
 # Library wording that names a profile field, as the form says it.
 FIELD_WORDS = (
@@ -212,7 +258,13 @@ def form_message(message: str) -> str:
     message = message.removeprefix("profile: ")
     for words, said in FIELD_WORDS:
         message = message.replace(words, said)
-    return message
+    # A kept setting (light.KEPT_LABELS) the form's meal slots no longer fit.
+    return re.sub(
+        r"supplement_slot '(\w+)' is not one of the meal slots (\[[^]]*\])",
+        r"Tablets are taken with \1 (kept from the plan's profile), which is not among the meal "
+        r"slots \2: choose \1 again, or use the planner's defaults for the kept settings",
+        message,
+    )
 
 
 def anchor_for(message: str, field: str | None = None) -> str:
@@ -236,6 +288,8 @@ def adopt_opened_plan(plan: Plan, settings: dict) -> None:
         opened_profile = None
     st.session_state[PROFILE_KEY] = opened_profile
     if opened_profile is not None:
+        for key in [k for k in settings if k not in DEFAULT_SETTINGS]:
+            del settings[key]  # the previous plan's kept fields
         settings.update(settings_from_profile(opened_profile))
         # Widgets re-read their values from the settings; the settings dict itself (also a
         # "profile_" key) stays, or values without a widget (prices) were lost on the next run.

@@ -78,6 +78,19 @@ def test_about_page_preset_button_carries_the_suggestion_to_the_plan_page():
     at.button(key="use_preset").click().run()
     assert not at.exception
     assert at.selectbox(key="profile_diet").value == "vegan"
+    assert at.checkbox(key="profile_acid_reducers").value is False
+
+
+@pytest.mark.parametrize("factor", ["acid_reducers", "atrophic_gastritis"])
+def test_about_page_low_stomach_acid_ticks_the_acid_reducers_box(factor):
+    """Acid reducers and atrophic gastritis both leave too little acid to free food B12."""
+    at = new_app("about")
+    at.checkbox(key=f"risk_{factor}").check().run()
+    assert "also ticks “I take acid reducers (e.g. omeprazole, famotidine)”" in texts(at)
+    at.button(key="use_preset").click().run()
+    assert_no_bug(at)
+    assert at.selectbox(key="profile_diet").value == "fortified-only"
+    assert at.checkbox(key="profile_acid_reducers").value is True
 
 
 # --- Foods ---------------------------------------------------------------------------------
@@ -334,6 +347,7 @@ def generate(at: AppTest, **settings) -> AppTest:
         "weight": ("number_input", "profile_weight"),
         "height": ("number_input", "profile_height"),
         "kcal": ("number_input", "profile_kcal"),
+        "acid_reducers": ("checkbox", "profile_acid_reducers"),
     }
     for name, value in settings.items():
         kind, key = widgets[name]
@@ -919,3 +933,147 @@ def test_price_rows_blank_and_faulty():
     assert problems == {
         3: ["Per (g): 0 g is out of range; give a value more than 0 and at most 100000 g"]
     }
+
+
+# --- Settings the form does not show --------------------------------------------------------
+
+
+def rich_profile(**changes) -> dict:
+    """A profile that sets every field the Plan form does not show (a profile file could)."""
+    from planner.profile import default_slots
+
+    slots = [slot.model_dump() for slot in default_slots()]
+    slots[0]["max_items"] = 3  # breakfast: not the form's default definition
+    slots.append({"name": "drink", "kcal_share_min": 0.0, "kcal_share_max": 0.1, "max_items": 1})
+    return {
+        "diet": "omnivore",
+        "food_rule": "vegetarian",
+        "b12_counting": "all",
+        "age_years": 70,
+        "acid_reducers": True,
+        "days": 2,
+        "slots": slots,
+        "favourites": ["fndds:11320100"],
+        "pantry": ["fndds:63107010"],
+        "exclude_categories": ["Sweets"],
+        "favourite_max_per_week": 5,
+        "max_distinct_foods": 30,
+        "kcal_tolerance": 0.15,
+        "protein_g": 60,
+        "sodium_mg_max": 2000,
+        "no_consecutive_main": False,
+        "supplement_slot": "lunch",
+        "prices": PRICES,
+        "price_weight": 5,
+        **changes,
+    }
+
+
+def test_an_opened_plans_settings_the_form_does_not_show_are_kept_by_generate_and_shuffle():
+    """The form rebuilt the profile from its own fields: Generate dropped acid_reducers, the
+    pantry, excluded categories, the food rule, B12 counting, custom meal slots and more, and
+    Shuffle then re-planned from the profile that had lost them."""
+    from planner.profile import parse_profile
+
+    opened = parse_profile(rich_profile())
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["solver_time_limit"] = SOLVER_SECONDS
+    at.session_state["plan"] = priced_golden(**rich_profile())
+    at.run()
+    assert_no_bug(at)
+    assert at.multiselect(key="profile_slots").value == [
+        "breakfast",
+        "lunch",
+        "dinner",
+        "snack",
+        "drink",
+    ]
+
+    at.button(key="generate").click().run()
+    assert_no_bug(at)
+    assert not at.error, [str(e.value) for e in at.error]
+    made = at.session_state["plan_profile"]
+    assert made.model_dump(exclude={"seed", "locked"}) == opened.model_dump(
+        exclude={"seed", "locked"}
+    )
+    assert at.session_state["plan"].targets.b12_counting == "all"  # the explicit setting wins
+
+    at.button(key="shuffle").click().run()
+    assert_no_bug(at)
+    shuffled = at.session_state["plan_profile"]
+    assert shuffled.seed == 1
+    assert shuffled.model_dump(exclude={"seed", "locked"}) == opened.model_dump(
+        exclude={"seed", "locked"}
+    )
+
+
+def test_kept_settings_are_listed_and_another_diet_drops_the_diet_overrides():
+    from app_pages.plan_view import profile_from_settings, settings_from_profile
+    from planner.profile import Profile, parse_profile
+
+    opened = parse_profile(rich_profile())
+    again = profile_from_settings(settings_from_profile(opened), seed=opened.seed)
+    assert again == opened
+    assert set(settings_from_profile(Profile())) == set(DEFAULT_FORM) | {"prices"}
+
+    at = app_with_plan("plan", priced_golden(**rich_profile()))
+    kept = next(str(c.value) for c in at.caption if "Also kept from the plan's profile" in c.value)
+    for words in (
+        "food rule: vegetarian",
+        "B12 counting: all",
+        "pantry foods: 1",
+        "excluded categories: Sweets",
+        "tablets with: lunch",
+        "price weight: 5.0",
+        "meal slot definitions: the plan's own",
+    ):
+        assert words in kept
+    assert at.checkbox(key="profile_acid_reducers").value is True
+
+    # A kept setting the form's slots no longer fit is named in the form's words.
+    at.multiselect(key="profile_slots").set_value(["breakfast", "dinner", "snack", "drink"])
+    at.button(key="generate").click().run()
+    assert_no_bug(at)
+    assert any(
+        "Tablets are taken with lunch (kept from the plan's profile), which is not among the meal"
+        " slots ['breakfast', 'dinner', 'snack', 'drink']: choose lunch again" in str(e.value)
+        for e in at.error
+    )
+    at.multiselect(key="profile_slots").set_value(["breakfast", "lunch", "dinner", "snack"])
+
+    # Another diet: the food rule and B12 counting belonged to the old one.
+    at.selectbox(key="profile_diet").set_value("vegan")
+    at.button(key="generate").click().run()
+    assert_no_bug(at)
+    made = at.session_state["plan_profile"]
+    assert (made.diet, made.food_rule, made.b12_counting) == ("vegan", None, None)
+    assert made.pantry == ["fndds:63107010"] and made.price_weight == 5
+    assert at.session_state["plan"].targets.b12_counting == "fortified_only"  # acid reducers
+
+    at.button(key="profile_drop_kept").click().run()
+    assert_no_bug(at)
+    assert "Also kept" not in texts(at)
+    settings = at.session_state["profile_settings"]
+    assert set(settings) == set(DEFAULT_FORM) | {"prices"}
+    assert settings["prices"] == PRICES  # the price table is its own
+
+
+DEFAULT_FORM = (
+    "diet life_stage sex age_years weight_kg height_cm activity kcal b12_reference b12_target_ug "
+    "absorption supplements supplement_strength_ug slots days max_per_week favourites "
+    "exclude_foods acid_reducers"
+).split()
+
+
+def test_the_acid_reducers_box_counts_only_added_b12():
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["solver_time_limit"] = SOLVER_SECONDS
+    at.run()
+    box = at.checkbox(key="profile_acid_reducers")
+    assert box.label == "I take acid reducers (e.g. omeprazole, famotidine)"
+    assert box.value is False
+    assert "only B12 added to foods and B12 tablets counts" in box.proto.help
+    generate(at, acid_reducers=True, days=2)
+    plan: Plan = at.session_state["plan"]
+    assert plan.profile["acid_reducers"] is True
+    assert plan.targets.b12_counting == "fortified_only"

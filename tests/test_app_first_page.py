@@ -66,6 +66,22 @@ def test_the_form_offers_the_library_choices():
     assert set(light.SLOT_CHOICES) - {"snack2"} <= {slot.name for slot in profile.default_slots()}
 
 
+def test_every_profile_field_is_in_the_form_or_kept_and_listed():
+    """A field the form neither shows nor keeps was dropped by Generate (acid_reducers was)."""
+    form = set(light.DEFAULT_SETTINGS)
+    kept = set(light.KEPT_LABELS) - {"slot_definitions"}
+    assert not form & kept
+    assert form | kept | {"prices"} | set(light.NOT_KEPT) == set(profile.Profile.model_fields)
+    assert set(light.DIET_OVERRIDES) <= kept
+
+
+def test_the_risks_that_tick_acid_reducers_are_the_risk_checks_food_bound_ones():
+    from planner.risk import FACTORS_BY_KEY
+
+    for key in light.ACID_REDUCER_RISKS:
+        assert FACTORS_BY_KEY[key].effect == "food_bound"
+
+
 def test_a_planner_error_is_recognised_without_importing_the_library_for_it():
     from planner.errors import InputError
 
