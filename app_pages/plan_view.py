@@ -967,6 +967,39 @@ def tablet_text(plan: Plan) -> str | None:
     return f"+ {tablets} tablet{'s' if tablets != 1 else ''} ({total:,g} µg) in {plan.n_days} days"
 
 
+# Profile.food_bound_b12_risks in the form's words.
+FOOD_BOUND_REASONS = {"over-50": "you are older than 50", "acid-reducers": "you take acid reducers"}
+# The plan notes' advice names the CLI's setting; the form has none (see app_note).
+COUNTING_ADVICE = "Set B12 counting to 'all' to count every source."
+
+
+def fortified_only_reason(plan: Plan) -> str | None:
+    """Why only B12 added to foods counts in a plan whose diet counts all B12 (the age or acid
+    reducers rule, or the profile's own b12_counting); None when that is the diet's rule."""
+    if plan.targets.b12_counting != "fortified_only" or plan.diet == "fortified-only":
+        return None
+    try:
+        profile = parse_profile(plan.profile)
+    except InputError:
+        return None
+    if profile.b12_counting == "fortified_only":
+        return "the plan's profile sets B12 counting to fortified foods and tablets only"
+    reasons = [FOOD_BOUND_REASONS[r] for r in profile.food_bound_b12_risks]
+    if not reasons:
+        return None
+    return " and ".join(reasons) + ", and B12 bound in food is poorly absorbed then"
+
+
+def app_note(note: str, plan: Plan) -> str:
+    """A plan note in the app's words: the CLI's B12 counting setting is not in the form."""
+    if COUNTING_ADVICE not in note:
+        return note
+    advice = "The form has no setting to count every source (b12plan's --b12-counting all has)."
+    if plan.profile.get("acid_reducers"):
+        advice = "Untick “I take acid reducers” in the form if you no longer take them. " + advice
+    return note.replace(COUNTING_ADVICE, advice)
+
+
 def b12_card_help(plan: Plan) -> str:
     """What the B12 card shows and which rule the plan was checked by (Targets.b12_rule)."""
     t = plan.targets
@@ -975,6 +1008,9 @@ def b12_card_help(plan: Plan) -> str:
         if t.b12_counting == "fortified_only"
         else "all food B12 counts"
     )
+    reason = fortified_only_reason(plan)
+    if reason:
+        counting += f", because {reason}"
     absorbed = t.b12_absorbed_ug_per_day is not None
     if t.b12_rule == "weekly":
         rule = (
@@ -1086,7 +1122,7 @@ def render_summary(
         )
         st.caption(f"{cost_summary(cost)}.")
     for note in plan.notes:
-        st.caption(note)
+        st.caption(app_note(note, plan))
 
 
 def render_save(plan: Plan) -> None:

@@ -1077,3 +1077,35 @@ def test_the_acid_reducers_box_counts_only_added_b12():
     plan: Plan = at.session_state["plan"]
     assert plan.profile["acid_reducers"] is True
     assert plan.targets.b12_counting == "fortified_only"
+    assert "you take acid reducers" in b12_card(at).proto.help
+    page = texts(at)
+    assert "Untick “I take acid reducers” in the form if you no longer take them." in page
+
+
+def test_a_70_year_old_omnivore_is_told_why_only_added_b12_counts():
+    """The library counts only fortified B12 after 50; the page said so only as 'only B12 added
+    to foods counts', without why, and its note named a setting the form does not have."""
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["solver_time_limit"] = SOLVER_SECONDS
+    at.run()
+    generate(at, age=70, days=2)
+    assert not at.error
+    plan: Plan = at.session_state["plan"]
+    assert (plan.diet, plan.targets.b12_counting) == ("omnivore", "fortified_only")
+    help_text = b12_card(at).proto.help
+    assert "only B12 added to foods counts, because you are older than 50" in help_text
+    captions = [str(c.value) for c in at.caption]
+    assert any(
+        "Only fortified foods and supplements count here because food-bound B12 is poorly "
+        "absorbed (IOM 1998, p. 306" in c
+        for c in captions
+    ), captions
+    assert not any("Set B12 counting to 'all'" in c for c in captions)
+    assert any("The form has no setting to count every source" in c for c in captions)
+
+    younger = AppTest.from_file(APP, default_timeout=120)
+    younger.session_state["solver_time_limit"] = SOLVER_SECONDS
+    younger.run()
+    generate(younger, age=40, days=2)
+    assert younger.session_state["plan"].targets.b12_counting == "all"
+    assert "older than 50" not in b12_card(younger).proto.help
