@@ -35,7 +35,7 @@ UNEXPECTED_ERROR = (
 )
 
 # The Plan form's choices (planner.profile: DIET_NAMES, LIFE_STAGES, stage_label,
-# SUPPLEMENT_STRENGTHS_UG, ACTIVITY_FACTORS).
+# SUPPLEMENT_STRENGTHS_UG, ACTIVITY_FACTORS, B12Counting).
 DIET_NAMES: tuple[str, ...] = ("omnivore", "vegetarian", "vegan", "fortified-only")
 STAGE_LABELS: dict[str, str] = {
     "infant-0-6m": "infants 0-6 months",
@@ -64,7 +64,7 @@ DIET_HELP = (
     "omnivore: all foods, all B12 counts. vegetarian: no meat or fish. vegan: no animal foods; "
     "only added B12 counts. fortified-only: all foods, but only B12 added to foods (and "
     "supplements) counts. Adults older than 50 and people on acid reducers get that counting "
-    "with any diet (the plan's notes say why)."
+    "with any diet (the plan's notes say why), unless “B12 counting” below says otherwise."
 )
 ACID_REDUCERS_LABEL = "I take acid reducers (e.g. omeprazole, famotidine)"
 ACID_REDUCERS_HELP = (
@@ -72,6 +72,22 @@ ACID_REDUCERS_HELP = (
     "Ticked, only B12 added to foods and B12 tablets counts towards the target, whatever the "
     "diet. Atrophic gastritis has the same effect, so the About page's risk check ticks this "
     "for it too."
+)
+# Profile.b12_counting: "auto" is None, the diet's counting with the age and acid reducers rule.
+B12_COUNTING_LABELS: dict[str, str] = {
+    "auto": "automatic (from the diet, age and acid reducers)",
+    "all": "all: every reliable source",
+    "fortified_only": "only B12 added to foods, and tablets",
+}
+B12_COUNTING_HELP = (
+    "Which B12 counts towards the target. Automatic: what the diet says (all reliable B12 for "
+    "omnivore, vegetarian and vegan; only added B12 for fortified-only), except that adults "
+    "older than 50 and people on acid reducers count only B12 added to foods and tablets, "
+    "because B12 bound in food may be poorly absorbed then (IOM 1998, p. 306). All: meat, "
+    "fish, eggs, dairy and fortified foods all count, whatever the age; for example when a "
+    "clinician knows the person absorbs food B12 well. Only added B12: food B12 does not count, "
+    "with any diet; for example when a clinician suspects food B12 is poorly absorbed by "
+    "someone younger. This choice stays when you choose another diet."
 )
 # Risk-check factors (planner.risk) that pre-tick the box when the About page's preset is used.
 ACID_REDUCER_RISKS = ("acid_reducers", "atrophic_gastritis")
@@ -95,6 +111,7 @@ DEFAULT_SETTINGS = {
     "favourites": [],
     "exclude_foods": [],
     "acid_reducers": False,
+    "b12_counting": "auto",
 }
 # Profile fields the form does not show. A plan opened from Saved plans (or made from a profile
 # file) keeps them: adopting it copies those that differ from the default into the settings
@@ -102,7 +119,6 @@ DEFAULT_SETTINGS = {
 # "prices" has its own table; "locked" and "seed" belong to re-planning and are not kept.
 KEPT_LABELS: dict[str, str] = {
     "food_rule": "food rule",
-    "b12_counting": "B12 counting",
     "kcal_tolerance": "energy tolerance",
     "protein_g_per_kg": "protein g/kg",
     "protein_g": "protein g/day",
@@ -117,12 +133,13 @@ KEPT_LABELS: dict[str, str] = {
     "slot_definitions": "meal slot definitions",
 }
 NOT_KEPT = ("locked", "seed")
-# They refine a diet preset, so choosing another diet drops them.
-DIET_OVERRIDES = ("food_rule", "b12_counting")
+# It refines a diet preset and the form does not show it, so choosing another diet drops it.
+# B12 counting is on the form: another diet keeps what its select shows.
+DIET_OVERRIDES = ("food_rule",)
 
 
 def kept_settings_text(settings: dict) -> str | None:
-    """The kept settings in words ('pantry foods: 2, B12 counting: all'), None without any."""
+    """The kept settings in words ('food rule: vegan, pantry foods: 2'), None without any."""
     parts = []
     for key, label in KEPT_LABELS.items():
         if key not in settings:
@@ -143,7 +160,7 @@ def kept_settings_text(settings: dict) -> str | None:
 
 
 def change_diet(settings: dict, diet: str) -> None:
-    """Set the diet; another diet than before drops the food rule and B12 counting refining it."""
+    """Set the diet; another diet than before drops the food rule refining the old one."""
     if diet != settings.get("diet"):
         for key in DIET_OVERRIDES:
             settings.pop(key, None)

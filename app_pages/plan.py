@@ -13,6 +13,8 @@ from app_pages.light import (
     ACID_REDUCERS_HELP,
     ACID_REDUCERS_LABEL,
     ACTIVITIES,
+    B12_COUNTING_HELP,
+    B12_COUNTING_LABELS,
     DEFAULT_SETTINGS,
     DIET_HELP,
     DIET_NAMES,
@@ -40,8 +42,11 @@ def index_of(options, value) -> int:
 st.title("Plan a week")
 settings: dict = st.session_state.setdefault(SETTINGS_KEY, dict(DEFAULT_SETTINGS))
 if SUGGESTED_DIET_KEY in st.session_state:
+    # The About page's preset: a diet with its own B12 counting, so the select goes to automatic.
     change_diet(settings, st.session_state.pop(SUGGESTED_DIET_KEY))
-    st.session_state.pop("profile_diet", None)
+    settings["b12_counting"] = "auto"
+    for key in ("profile_diet", "profile_b12_counting"):
+        st.session_state.pop(key, None)
 if SUGGESTED_ACID_REDUCERS_KEY in st.session_state:
     settings["acid_reducers"] = st.session_state.pop(SUGGESTED_ACID_REDUCERS_KEY)
     st.session_state.pop("profile_acid_reducers", None)
@@ -65,7 +70,7 @@ with st.expander("Profile and settings", expanded=plan is None or bool(error)):
         # Fields of an opened plan's profile the form has no widget for: kept, and said so.
         st.caption(
             f"Also kept from the plan's profile (the form does not show them): {kept}. Another "
-            "diet drops the food rule and B12 counting."
+            "diet drops the food rule."
         )
         if st.button("Use the planner's defaults for these", key="profile_drop_kept"):
             for key in [k for k in settings if k not in DEFAULT_SETTINGS and k != "prices"]:
@@ -87,6 +92,14 @@ with form:
             value=bool(settings.get("acid_reducers", False)),
             help=ACID_REDUCERS_HELP,
             key="profile_acid_reducers",
+        )
+        b12_counting = st.selectbox(
+            "B12 counting",
+            list(B12_COUNTING_LABELS),
+            index=index_of(B12_COUNTING_LABELS, settings.get("b12_counting", "auto")),
+            format_func=B12_COUNTING_LABELS.get,
+            help=B12_COUNTING_HELP,
+            key="profile_b12_counting",
         )
         anchors["diet"] = st.empty()
         reference = st.radio(
@@ -262,6 +275,7 @@ if submitted:
     change_diet(settings, diet)
     settings.update(
         acid_reducers=acid_reducers,
+        b12_counting=b12_counting,
         life_stage=life_stage,
         sex=sex,
         age_years=age,

@@ -27,6 +27,7 @@ from app_pages.common import (
     show_planner_error,
 )
 from app_pages.light import (
+    B12_COUNTING_LABELS,
     DEFAULT_SETTINGS,
     ERROR_KEY,
     KEPT_LABELS,
@@ -109,7 +110,7 @@ def slot_definitions(names: list[str], own: list[dict] | None = None) -> list[Me
 
 def kept_fields(settings: dict) -> dict:
     """The profile fields the form does not show, as the settings carry them (prices, the
-    pantry, B12 counting, ...: see light.KEPT_LABELS)."""
+    pantry, the food rule, ...: see light.KEPT_LABELS)."""
     return {
         key: value
         for key, value in settings.items()
@@ -145,6 +146,9 @@ def profile_from_settings(settings: dict, *, seed: int = 0, locked=()) -> Profil
         "favourites": list(settings["favourites"]),
         "exclude_foods": list(settings["exclude_foods"]),
         "acid_reducers": bool(settings.get("acid_reducers", False)),
+        "b12_counting": None
+        if settings.get("b12_counting", "auto") == "auto"
+        else settings["b12_counting"],
         "locked": list(locked),
         "seed": seed,
     }
@@ -178,6 +182,7 @@ def settings_from_profile(profile: Profile) -> dict:
         "favourites": list(profile.favourites),
         "exclude_foods": list(profile.exclude_foods),
         "acid_reducers": profile.acid_reducers,
+        "b12_counting": profile.b12_counting or "auto",
         "prices": [price.model_dump() for price in profile.prices],
     }
     dump, defaults = profile.model_dump(), Profile().model_dump()
@@ -239,6 +244,7 @@ FIELD_LABELS = {
     "exclude_foods": "Foods to leave out",
     "prices": "Prices",
     "acid_reducers": "I take acid reducers",
+    "b12_counting": "B12 counting",
 }
 # Library wording that names a profile field, as the form says it.
 FIELD_WORDS = (
@@ -969,13 +975,11 @@ def tablet_text(plan: Plan) -> str | None:
 
 # Profile.food_bound_b12_risks in the form's words.
 FOOD_BOUND_REASONS = {"over-50": "you are older than 50", "acid-reducers": "you take acid reducers"}
-# The plan notes' advice names the CLI's setting; the form has none (see app_note).
-COUNTING_ADVICE = "Set B12 counting to 'all' to count every source."
 
 
 def fortified_only_reason(plan: Plan) -> str | None:
     """Why only B12 added to foods counts in a plan whose diet counts all B12 (the age or acid
-    reducers rule, or the profile's own b12_counting); None when that is the diet's rule."""
+    reducers rule, or the form's B12 counting); None when that is the diet's rule."""
     if plan.targets.b12_counting != "fortified_only" or plan.diet == "fortified-only":
         return None
     try:
@@ -983,21 +987,11 @@ def fortified_only_reason(plan: Plan) -> str | None:
     except InputError:
         return None
     if profile.b12_counting == "fortified_only":
-        return "the plan's profile sets B12 counting to fortified foods and tablets only"
+        return f"“B12 counting” is set to “{B12_COUNTING_LABELS['fortified_only']}”"
     reasons = [FOOD_BOUND_REASONS[r] for r in profile.food_bound_b12_risks]
     if not reasons:
         return None
     return " and ".join(reasons) + ", and B12 bound in food is poorly absorbed then"
-
-
-def app_note(note: str, plan: Plan) -> str:
-    """A plan note in the app's words: the CLI's B12 counting setting is not in the form."""
-    if COUNTING_ADVICE not in note:
-        return note
-    advice = "The form has no setting to count every source (b12plan's --b12-counting all has)."
-    if plan.profile.get("acid_reducers"):
-        advice = "Untick “I take acid reducers” in the form if you no longer take them. " + advice
-    return note.replace(COUNTING_ADVICE, advice)
 
 
 def b12_card_help(plan: Plan) -> str:
@@ -1122,7 +1116,7 @@ def render_summary(
         )
         st.caption(f"{cost_summary(cost)}.")
     for note in plan.notes:
-        st.caption(app_note(note, plan))
+        st.caption(note)
 
 
 def render_save(plan: Plan) -> None:

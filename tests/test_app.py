@@ -73,12 +73,17 @@ def test_about_page_risk_check_suggests_a_preset_and_says_what_planning_cannot_d
 
 
 def test_about_page_preset_button_carries_the_suggestion_to_the_plan_page():
+    from app_pages.light import DEFAULT_SETTINGS
+
     at = new_app("about")
+    # B12 counting chosen earlier: the preset is a diet with its own counting, so it resets it.
+    at.session_state["profile_settings"] = dict(DEFAULT_SETTINGS, b12_counting="all")
     at.checkbox(key="risk_vegan").check().run()
     at.button(key="use_preset").click().run()
     assert not at.exception
     assert at.selectbox(key="profile_diet").value == "vegan"
     assert at.checkbox(key="profile_acid_reducers").value is False
+    assert at.selectbox(key="profile_b12_counting").value == "auto"
 
 
 @pytest.mark.parametrize("factor", ["acid_reducers", "atrophic_gastritis"])
@@ -348,6 +353,7 @@ def generate(at: AppTest, **settings) -> AppTest:
         "height": ("number_input", "profile_height"),
         "kcal": ("number_input", "profile_kcal"),
         "acid_reducers": ("checkbox", "profile_acid_reducers"),
+        "b12_counting": ("selectbox", "profile_b12_counting"),
     }
     for name, value in settings.items():
         kind, key = widgets[name]
@@ -1018,9 +1024,10 @@ def test_kept_settings_are_listed_and_another_diet_drops_the_diet_overrides():
 
     at = app_with_plan("plan", priced_golden(**rich_profile()))
     kept = next(str(c.value) for c in at.caption if "Also kept from the plan's profile" in c.value)
+    assert "B12 counting" not in kept  # the form shows it
+    assert at.selectbox(key="profile_b12_counting").value == "all"
     for words in (
         "food rule: vegetarian",
-        "B12 counting: all",
         "pantry foods: 1",
         "excluded categories: Sweets",
         "tablets with: lunch",
@@ -1041,14 +1048,15 @@ def test_kept_settings_are_listed_and_another_diet_drops_the_diet_overrides():
     )
     at.multiselect(key="profile_slots").set_value(["breakfast", "lunch", "dinner", "snack"])
 
-    # Another diet: the food rule and B12 counting belonged to the old one.
+    # Another diet: the food rule belonged to the old one; B12 counting is on the form, as shown.
     at.selectbox(key="profile_diet").set_value("vegan")
     at.button(key="generate").click().run()
     assert_no_bug(at)
     made = at.session_state["plan_profile"]
-    assert (made.diet, made.food_rule, made.b12_counting) == ("vegan", None, None)
+    assert (made.diet, made.food_rule, made.b12_counting) == ("vegan", None, "all")
     assert made.pantry == ["fndds:63107010"] and made.price_weight == 5
-    assert at.session_state["plan"].targets.b12_counting == "fortified_only"  # acid reducers
+    assert at.session_state["plan"].targets.b12_counting == "all"
+    assert at.selectbox(key="profile_b12_counting").value == "all"
 
     at.button(key="profile_drop_kept").click().run()
     assert_no_bug(at)
@@ -1056,12 +1064,13 @@ def test_kept_settings_are_listed_and_another_diet_drops_the_diet_overrides():
     settings = at.session_state["profile_settings"]
     assert set(settings) == set(DEFAULT_FORM) | {"prices"}
     assert settings["prices"] == PRICES  # the price table is its own
+    assert settings["b12_counting"] == "all"  # on the form, so not among the dropped ones
 
 
 DEFAULT_FORM = (
     "diet life_stage sex age_years weight_kg height_cm activity kcal b12_reference b12_target_ug "
     "absorption supplements supplement_strength_ug slots days max_per_week favourites "
-    "exclude_foods acid_reducers"
+    "exclude_foods acid_reducers b12_counting"
 ).split()
 
 
@@ -1079,29 +1088,39 @@ def test_the_acid_reducers_box_counts_only_added_b12():
     assert plan.targets.b12_counting == "fortified_only"
     assert "you take acid reducers" in b12_card(at).proto.help
     page = texts(at)
-    assert "Untick “I take acid reducers” in the form if you no longer take them." in page
+    assert "Set B12 counting to 'all' to count every source." in page  # the form's select
 
 
-def test_a_70_year_old_omnivore_is_told_why_only_added_b12_counts():
-    """The library counts only fortified B12 after 50; the page said so only as 'only B12 added
-    to foods counts', without why, and its note named a setting the form does not have."""
+COUNTING_NOTE = "Only fortified foods and supplements count here because food-bound B12 is"
+COUNTING_ADVICE = "Set B12 counting to 'all' to count every source."
+
+
+def test_a_70_year_old_omnivore_with_automatic_counting_counts_only_added_b12_and_is_told_why():
+    """The library counts only fortified B12 after 50; its note's advice ('Set B12 counting to
+    'all'') named a setting the form did not have, so the app rewrote it. The form has it now."""
     at = AppTest.from_file(APP, default_timeout=120)
     at.session_state["solver_time_limit"] = SOLVER_SECONDS
     at.run()
+    counting = at.selectbox(key="profile_b12_counting")
+    assert counting.label == "B12 counting"
+    assert counting.options == [
+        "automatic (from the diet, age and acid reducers)",
+        "all: every reliable source",
+        "only B12 added to foods, and tablets",
+    ]
+    assert counting.value == "auto"
+    assert "clinician" in counting.proto.help
     generate(at, age=70, days=2)
     assert not at.error
     plan: Plan = at.session_state["plan"]
     assert (plan.diet, plan.targets.b12_counting) == ("omnivore", "fortified_only")
+    assert plan.profile.get("b12_counting") is None
     help_text = b12_card(at).proto.help
     assert "only B12 added to foods counts, because you are older than 50" in help_text
     captions = [str(c.value) for c in at.caption]
-    assert any(
-        "Only fortified foods and supplements count here because food-bound B12 is poorly "
-        "absorbed (IOM 1998, p. 306" in c
-        for c in captions
-    ), captions
-    assert not any("Set B12 counting to 'all'" in c for c in captions)
-    assert any("The form has no setting to count every source" in c for c in captions)
+    note = next(c for c in captions if COUNTING_NOTE in c)
+    assert "(IOM 1998, p. 306" in note
+    assert note.endswith(COUNTING_ADVICE)  # the library's words, naming the form's select
 
     younger = AppTest.from_file(APP, default_timeout=120)
     younger.session_state["solver_time_limit"] = SOLVER_SECONDS
@@ -1109,3 +1128,34 @@ def test_a_70_year_old_omnivore_is_told_why_only_added_b12_counts():
     generate(younger, age=40, days=2)
     assert younger.session_state["plan"].targets.b12_counting == "all"
     assert "older than 50" not in b12_card(younger).proto.help
+
+
+def test_b12_counting_all_counts_every_source_for_a_70_year_old():
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["solver_time_limit"] = SOLVER_SECONDS
+    at.run()
+    generate(at, age=70, days=2, b12_counting="all")
+    assert not at.error
+    plan: Plan = at.session_state["plan"]
+    assert plan.profile["b12_counting"] == "all"
+    assert (plan.diet, plan.targets.b12_counting) == ("omnivore", "all")
+    assert "all food B12 counts" in b12_card(at).proto.help
+    page = texts(at)
+    assert COUNTING_NOTE not in page and COUNTING_ADVICE not in page
+    assert at.selectbox(key="profile_b12_counting").value == "all"
+
+
+def test_an_opened_plans_b12_counting_is_selected_and_kept_by_generate():
+    plan = priced_golden(diet="omnivore", age_years=70, days=2, b12_counting="all")
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["solver_time_limit"] = SOLVER_SECONDS
+    at.session_state["plan"] = plan
+    at.run()
+    assert_no_bug(at)
+    assert at.selectbox(key="profile_b12_counting").value == "all"
+    at.button(key="generate").click().run()
+    assert_no_bug(at)
+    assert not at.error, [str(e.value) for e in at.error]
+    assert at.session_state["plan_profile"].b12_counting == "all"
+    assert at.session_state["plan"].targets.b12_counting == "all"
+    assert at.selectbox(key="profile_b12_counting").value == "all"

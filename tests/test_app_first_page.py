@@ -12,6 +12,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import get_args
 
 from app_pages import light
 from planner import profile
@@ -62,6 +63,12 @@ def test_the_form_offers_the_library_choices():
     assert {s: profile.stage_label(s) for s in profile.LIFE_STAGES} == light.STAGE_LABELS
     assert light.SUPPLEMENT_STRENGTHS_UG == profile.SUPPLEMENT_STRENGTHS_UG
     assert tuple(profile.ACTIVITY_FACTORS) == light.ACTIVITIES
+    # B12 counting: "auto" stands for None (the diet's counting, with the age and acid reducers
+    # rule); the others are the library's values.
+    assert tuple(light.B12_COUNTING_LABELS) == ("auto", *get_args(profile.B12Counting))
+    assert (
+        light.DEFAULT_SETTINGS["b12_counting"] == "auto" and profile.Profile().b12_counting is None
+    )
     # The form's slots are the planner's default slots plus a second snack (made like the first).
     assert set(light.SLOT_CHOICES) - {"snack2"} <= {slot.name for slot in profile.default_slots()}
 
