@@ -216,6 +216,8 @@ def test_vegan_plan_download_shopping_list_and_screenshots(app_url, browser, art
 def test_a_price_typed_into_the_price_table_is_kept_and_said_back(app_url, browser, artifacts_dir):
     """The price table is a canvas grid AppTest cannot type into: pick a food by name, type a
     package price and its weight, and a faulty price, as a person would."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
     page = browser.new_page(viewport={"width": 1280, "height": 1000})
     page.goto(app_url)
     wait_idle(page)
@@ -228,27 +230,51 @@ def test_a_price_typed_into_the_price_table_is_kept_and_said_back(app_url, brows
         settle(page)
 
     def type_into(row: int, column: int, value: str, then_shown: str) -> None:
-        """Select the row's Food cell, move right to `column`, type, Enter (commits and reruns);
-        wait until `then_shown` is on the page (grid cells sit in a hidden table too)."""
-        # a change reruns the page twice (the table is rebuilt); between runs the old grid
-        # can still be there beside the new one
-        page.wait_for_function(
-            "() => document.querySelectorAll('[data-testid=\"stDataFrame\"]').length === 1",
-            timeout=60_000,
+        """Select the row's Food cell, move right to `column`, open the cell's editor with Enter,
+        fill it, Enter (commits and reruns); wait until `then_shown` is on the page (grid cells
+        sit in a hidden table too). Typing straight into a selected cell loses keys on a busy
+        machine (the first key opens the editor, the next ones can arrive before it has focus),
+        so the editor's input is waited for and filled, and an entry is tried again when it was
+        not taken."""
+        shown = page.get_by_text(then_shown).first
+        for attempt in range(3):
+            # a change reruns the page twice (the table is rebuilt); between runs the old grid
+            # can still be there beside the new one
+            page.wait_for_function(
+                "() => document.querySelectorAll('[data-testid=\"stDataFrame\"]').length === 1",
+                timeout=60_000,
+            )
+            settle(page)
+            table = page.get_by_test_id("stDataFrame")
+            table.scroll_into_view_if_needed()  # the mouse cannot click below the viewport
+            page.wait_for_timeout(300)
+            grid = table.bounding_box()
+            page.mouse.click(grid["x"] + 40, grid["y"] + 35 * row + 17)  # header row is 35 px
+            page.wait_for_timeout(300)
+            for _ in range(column):
+                page.keyboard.press("ArrowRight")
+            page.wait_for_timeout(300)
+            page.keyboard.press("Enter")  # opens the selected cell's editor
+            editor = page.locator("#portal input, #portal textarea").first
+            try:
+                editor.wait_for(state="visible", timeout=10_000)
+            except PlaywrightTimeoutError:
+                continue  # the click missed the grid while it was being rebuilt
+            editor.fill(value)
+            page.wait_for_timeout(300)
+            page.keyboard.press("Enter")
+            try:
+                shown.wait_for(state="attached", timeout=30_000 if attempt < 2 else 60_000)
+            except PlaywrightTimeoutError:
+                continue
+            settle(page)
+            page.wait_for_timeout(300)
+            return
+        page.screenshot(path=str(artifacts_dir / "plan-prices-failed.png"))
+        raise AssertionError(
+            f"typing {value!r} into row {row}, column {column} never showed "
+            f"{then_shown!r}; see test-artifacts/plan-prices-failed.png"
         )
-        settle(page)
-        grid = page.get_by_test_id("stDataFrame").bounding_box()
-        page.mouse.click(grid["x"] + 40, grid["y"] + 35 * row + 17)  # header row is 35 px
-        page.wait_for_timeout(300)
-        for _ in range(column):
-            page.keyboard.press("ArrowRight")
-        page.wait_for_timeout(300)
-        page.keyboard.type(value, delay=80)
-        page.wait_for_timeout(300)
-        page.keyboard.press("Enter")
-        page.get_by_text(then_shown).first.wait_for(state="attached", timeout=60_000)
-        settle(page)
-        page.wait_for_timeout(300)
 
     type_into(1, 1, "2.49", "2.49 currency units per 100 g")
     type_into(1, 2, "946", "2.49 currency units per package of 946 g (0.26 per 100 g)")
