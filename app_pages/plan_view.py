@@ -1160,6 +1160,16 @@ def render_save(plan: Plan) -> None:
         submitted = st.form_submit_button("Save", icon=":material/save:", key="save_submit")
     if not submitted:
         return
+    if chosen != new_client and new_name.strip():
+        # A typed name with an existing client still chosen above: saving for that client would
+        # file the plan under the wrong person (the typed name was silently ignored).
+        st.error(
+            f"You typed a new client's name, “{new_name.strip()}”, but the client chosen above "
+            f"is “{chosen}”. Nothing was saved: choose “{new_client}” to add "
+            f"{new_name.strip()}, or clear the name to save for {chosen}.",
+            icon=":material/error:",
+        )
+        return
     try:
         client = (
             store.clients.add(new_name)

@@ -625,6 +625,32 @@ def test_save_from_the_plan_page_then_open_it_from_saved_plans(db_url, vegan_app
     assert "B12 target met every day." in [str(s.value) for s in fresh.success]
 
 
+def test_a_typed_new_client_name_is_not_saved_under_the_client_chosen_above(db_url, vegan_app):
+    """With clients on file the select starts at the first of them; a dietitian who typed a new
+    client's name without changing it had the plan filed under that other client."""
+    Store(db_url).for_owner("local").clients.add("Existing client")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["plan"] = vegan_app.session_state["plan"]
+    at.session_state["plan_profile"] = vegan_app.session_state["plan_profile"]
+    at.run()
+    assert at.selectbox(key="save_client").value == "Existing client"
+    at.text_input(key="save_new_client").input("Margaret Hill")
+    at.button(key="save_submit").click().run()
+    assert_no_bug(at)
+    mine = Store(db_url).for_owner("local")
+    assert mine.plans.list("Existing client") == []  # nothing filed under the wrong person
+    assert [c.name for c in mine.clients.list()] == ["Existing client"]
+    assert any(
+        "“Margaret Hill”" in str(e.value) and "choose “+ new client”" in str(e.value)
+        for e in at.error
+    )
+
+    at.selectbox(key="save_client").set_value("+ new client")
+    at.button(key="save_submit").click().run()
+    assert any("for Margaret Hill as version 1" in str(s.value) for s in at.success)
+    assert [p.versions for p in Store(db_url).for_owner("local").plans.list("Margaret Hill")] == [1]
+
+
 def test_a_label_food_can_be_planned_shopped_and_saved(db_url):
     at = new_app("foods")
     at.text_input(key="label_name").input("Oat drink, fortified (test brand)")
