@@ -256,6 +256,35 @@ FIELD_WORDS = (
 )
 
 
+# The library's check that the meal slots' energy shares can make a whole day; it names the
+# profile fields kcal_share_min/kcal_share_max, which the form does not have.
+SHARES_PATTERN = re.compile(
+    r"(?:profile field slots: )?slot energy shares cannot add up to 100 % "
+    r"\(minimums add to (\d+)%, maximums to (\d+)%\); adjust kcal_share_min/kcal_share_max"
+)
+
+
+def shares_message(match: re.Match) -> str:
+    """The meal-share check in the form's words: what the chosen meals can hold, what to do."""
+    low, high = int(match.group(1)), int(match.group(2))
+    shares = ", ".join(
+        f"{SLOT_NAMES.get(slot.name, slot.name).lower()} {slot.kcal_share_min:.0%}-"
+        f"{slot.kcal_share_max:.0%}"
+        for slot in default_slots()
+    )
+    if high < 100:
+        return (
+            f"Meal slots: the chosen meals can hold at most {high} % of a day's energy between "
+            f"them, so they cannot make a whole day (each meal holds a share of the day: "
+            f"{shares}); choose more meal slots, e.g. breakfast, lunch and dinner"
+        )
+    return (
+        f"Meal slots: the chosen meals need at least {low} % of a day's energy between them, "
+        f"more than a whole day (each meal holds a share of the day: {shares}); choose fewer "
+        "meal slots"
+    )
+
+
 def form_message(message: str) -> str:
     """A library message in the form's words: 'Custom B12 target: ...', not 'b12_target_ug'."""
     match = re.match(r"profile field (\w+)[\w.]*: ", message)
@@ -264,6 +293,7 @@ def form_message(message: str) -> str:
     message = message.removeprefix("profile: ")
     for words, said in FIELD_WORDS:
         message = message.replace(words, said)
+    message = SHARES_PATTERN.sub(shares_message, message)
     # A kept setting (light.KEPT_LABELS) the form's meal slots no longer fit.
     return re.sub(
         r"supplement_slot '(\w+)' is not one of the meal slots (\[[^]]*\])",

@@ -496,10 +496,26 @@ def test_invalid_settings_are_explained_without_planning():
     at.run()
     generate(at, slots=["snack"])
     assert "plan" not in at.session_state
-    assert any("energy shares cannot add up to 100 %" in str(e.value) for e in at.error)
+    assert any("choose more meal slots" in str(e.value) for e in at.error)
 
     generate(at, slots=["breakfast", "lunch", "dinner"], life_stage="infant-0-6m")
     assert any("babies get B12 from breast milk" in str(e.value) for e in at.error)
+
+
+@pytest.mark.parametrize("slots", [["breakfast"], ["lunch", "dinner"]])
+def test_too_few_meal_slots_are_explained_in_the_forms_words(slots):
+    """14 days of breakfast only: the message named kcal_share_min/kcal_share_max, profile
+    fields the form does not have, and gave nothing a person could change."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    generate(at, slots=slots, days=14)
+    assert "plan" not in at.session_state
+    ((anchor, message),) = at.session_state["plan_error"]
+    assert anchor == "slots"  # shown under the Meal slots field
+    assert "kcal_share" not in message and "slot energy shares" not in message
+    assert message.startswith("Meal slots: the chosen meals can hold at most ")
+    assert "breakfast 15%-35%" in message and "choose more meal slots" in message
+    assert message in [str(e.value) for e in at.error]
 
 
 @pytest.mark.parametrize("target", [0.0, -1.0, 10000.0])
