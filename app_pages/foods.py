@@ -75,7 +75,7 @@ with tab_search:
     diet = diet_picker(diet_col, key="foods_diet", label="Only foods allowed in")
     with_b12 = st.toggle("Only foods with B12 reported", key="foods_with_b12")
 
-    found = catalog.search(query) if query.strip() else catalog.foods
+    found = app_support.search_foods(catalog, query) if query.strip() else catalog.foods
     if diet != "any":
         found = found[diets.allowed(labels.reindex(found.index), diet)]
     if with_b12:
@@ -84,6 +84,19 @@ with tab_search:
         f"{len(found):,} foods match"
         + (f"; showing the first {MAX_ROWS}" if len(found) > MAX_ROWS else "")
     )
+    if found.empty and query.strip():
+        # Say what to do instead of an empty table: the catalog lacks some B12 sources
+        # (nutritional yeast, most branded fortified foods); their labels can be added.
+        st.info(
+            f"No food in the catalog matches “{query.strip()}”"
+            + (" with these filters" if diet != "any" or with_b12 else "")
+            + ". Try fewer or other words (e.g. one word of the name). For a product you have "
+            "at hand, such as a fortified nutritional yeast, add it from its label in the "
+            "“Add from a label” tab"
+            + (", or search FoodData Central in its tab" if os.environ.get("FDC_API_KEY") else "")
+            + ".",
+            icon=":material/search_off:",
+        )
     shown = found.head(MAX_ROWS)
     st.dataframe(
         shown[["description", "category", "dataset", "b12_ug", "kcal", "protein_g"]],

@@ -176,6 +176,37 @@ def food_from_label(
     return foods, portions
 
 
+def _singular(word: str) -> str:
+    """'clams' -> 'clam', 'berries' -> 'berry': a name may use the other number."""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
+        return word[:-1]
+    return word
+
+
+def search_variants(text: str) -> list[str]:
+    """The query as typed, with singular words, and with two neighbouring words joined.
+
+    The catalog spells one food several ways: SR28 has "Soymilk" where FNDDS has "Soy milk",
+    and "Mollusks, clam" where FNDDS has "Clams"; a search for "soy milk" or "clams" missed
+    every fortified soymilk and the B12-richest clam entries.
+    """
+    words = text.lower().split()
+    variants = [" ".join(words), " ".join(_singular(w) for w in words)]
+    for i in range(len(words) - 1):
+        variants.append(" ".join([*words[:i], words[i] + words[i + 1], *words[i + 2 :]]))
+    return list(dict.fromkeys(v for v in variants if v))
+
+
+def search_foods(catalog: Catalog, text: str) -> pd.DataFrame:
+    """Foods matching the query or one of its spellings (`search_variants`), in catalog order."""
+    found: set[str] = set()
+    for variant in search_variants(text):
+        found.update(catalog.search(variant).index)
+    return catalog.foods[catalog.foods.index.isin(found)]
+
+
 def first_portions(portions: pd.DataFrame) -> pd.DataFrame:
     """Each food's first listed household portion (the catalog lists the common one first)."""
     ordered = portions.sort_values(["food_id", "seq"])

@@ -120,6 +120,20 @@ def test_foods_search_shows_details_with_units_diet_labels_and_source():
     assert nutrients.loc["Vitamin B12", cup] > 2.5  # ~243 g
 
 
+def test_foods_search_finds_other_spellings_and_explains_no_match():
+    """'soy milk' showed none of SR28's 'Soymilk' foods; 'nutritional yeast' (not in the
+    catalog) showed '0 foods match' and an empty table, with no word on what to do."""
+    at = new_app("foods")
+    at.text_input(key="foods_query").input("soy milk").run()
+    assert_no_bug(at)
+    options = at.selectbox(key="foods_detail").options  # shown by name
+    assert "Soymilk (all flavors), unsweetened, with added calcium, vitamins A and D" in options
+    at.text_input(key="foods_query").input("nutritional yeast").run()
+    assert_no_bug(at)
+    (hint,) = [str(i.value) for i in at.info if "No food in the catalog matches" in str(i.value)]
+    assert "“nutritional yeast”" in hint and "“Add from a label”" in hint
+
+
 def test_foods_diet_filter_and_best_vegan_sources_are_vegan_and_ranked():
     at = new_app("foods")
     at.text_input(key="foods_query").input("milk").run()

@@ -15,6 +15,8 @@ from planner.app_support import (
     label_food_id,
     nutrients_table,
     rank_b12_sources,
+    search_foods,
+    search_variants,
 )
 from planner.errors import InputError
 from planner.plan import Plan
@@ -338,3 +340,27 @@ def test_attach_custom_foods_records_only_the_used_ones(vegan_plan, catalog):
     ]
     assert Plan.from_json(attached.to_json()).custom_foods == attached.custom_foods
     assert vegan_plan.custom_foods == []
+
+
+# --- food search -------------------------------------------------------------------------------
+
+
+def test_search_variants_singular_and_joined_words():
+    assert search_variants("Soy  milk") == ["soy milk", "soymilk"]
+    assert search_variants("clams") == ["clams", "clam"]
+    assert search_variants("blueberries") == ["blueberries", "blueberry"]
+    assert search_variants("nutritional yeast") == ["nutritional yeast", "nutritionalyeast"]
+
+
+def test_search_foods_finds_each_spelling_the_catalog_uses(catalog):
+    """SR28 writes "Soymilk" and "Mollusks, clam": "soy milk" missed every fortified soymilk
+    (sr:16222, 1.11 µg/100 g) and "clams" the B12-richest clam (sr:15159, cooked, moist heat)."""
+    soy = search_foods(catalog, "soy milk")
+    assert {"fndds:11320100", "sr:16222", "sr:16235"} <= set(soy.index)
+    assert "sr:16222" not in catalog.search("soy milk").index  # what the page showed before
+    clams = search_foods(catalog, "clams")
+    assert {"fndds:26303100", "sr:15157", "sr:15159"} <= set(clams.index)
+    assert list(clams.index) == [i for i in catalog.foods.index if i in set(clams.index)]
+    # still a word start: "fortified" does not find "not fortified"'s "unfortified" twin
+    assert not search_foods(catalog, "fortified")["description"].str.contains("unfortified").any()
+    assert search_foods(catalog, "nutritional yeast").empty  # not in the bundled catalog
