@@ -627,8 +627,7 @@ def render_week(plan: Plan, cost: PlanCost | None = None) -> None:
                 for slot in plan.slots:
                     lines = [
                         ("🔒 " if e.locked else "")
-                        + f"{exports.amount_text(e.servings, e.portion)} "
-                        + exports.lower_first(e.description)
+                        + exports.entry_text(e.servings, e.portion, e.description)
                         for e in entries.get((day, slot), [])
                     ]
                     lines += [

@@ -155,6 +155,18 @@ def amount_text(servings: float, portion: str) -> str:
     return f"{format_quantity(servings)} × {lower_first(portion)}"
 
 
+def entry_text(servings: float, portion: str, description: str) -> str:
+    """A plan entry in a sentence: '1 1/2 cups soy milk, unsweetened'. When the unit is the
+    food's own name it is said once: '1 1/2 potatoes, NFS', not '1 1/2 potatoes potato, NFS'."""
+    amount = amount_text(servings, portion)
+    head, comma, tail = description.partition(",")
+    noun = head.strip().lower()
+    last = amount.rsplit(" ", 1)[-1]
+    if " " not in noun and noun.isalpha() and singular(last) == noun:
+        return f"{amount}{comma}{tail}"
+    return f"{amount} {lower_first(description)}"
+
+
 # --------------------------------------------------------------------------------------------
 # Shopping list: CSV, JSON, Markdown
 

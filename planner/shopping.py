@@ -257,6 +257,10 @@ _NO_PLURAL = {
 }
 
 
+# Nouns ending in -o that take -es ("1 1/2 potatoes"; the week read "1 1/2 potatos").
+_PLURAL_ES = {"potato", "tomato"}
+
+
 @dataclass(frozen=True)
 class HouseholdUnit:
     """A unit to count a food in: `grams` per one `unit`, rounded up in steps of `step`."""
@@ -286,7 +290,7 @@ def plural(unit: str, quantity: float) -> str:
     word = tail or unit
     if word in _NO_PLURAL:
         return unit
-    if word.endswith(("s", "x", "ch", "sh")):
+    if word.endswith(("s", "x", "ch", "sh")) or word in _PLURAL_ES:
         word += "es"
     elif word.endswith("y") and word[-2:-1] not in "aeiou":
         word = word[:-1] + "ies"

@@ -20,6 +20,7 @@ from planner.cli import main
 from planner.errors import InputError
 from planner.exports import (
     SHOPPING_COLUMNS,
+    entry_text,
     export_plan,
     ics_escape,
     ics_fold,
@@ -683,3 +684,17 @@ def test_cli_plan_with_a_food_the_catalog_lacks_is_refused(tmp_path, capsys, veg
     code, _, err = run(["export", str(source), "--format", "pdf", "--out", str(out)], capsys)
     assert code == 2 and not out.exists()
     assert "not in the catalog: fndds:1" in err and "(b12plan: --catalog DIR)" in err
+
+
+@pytest.mark.parametrize(
+    ("servings", "portion", "description", "text"),
+    [
+        # the Plan page's week showed '1 1/2 potatos potato, NFS' (catalog portion of
+        # fndds:71000100)
+        (1.5, "1 potato, any size", "Potato, NFS", "1 1/2 potatoes, NFS"),
+        (1.5, "1 cup", "Soy milk, unsweetened", "1 1/2 cups soy milk, unsweetened"),
+        (0.5, "1 cup", "Rice, cooked with coconut milk", "1/2 cup rice, cooked with coconut milk"),
+    ],
+)
+def test_entry_text_says_a_food_named_by_its_unit_once(servings, portion, description, text):
+    assert entry_text(servings, portion, description) == text

@@ -300,7 +300,15 @@ def test_format_quantity(quantity, text):
 
 @pytest.mark.parametrize(
     ("unit", "quantity", "text"),
-    [("cup", 2, "cups"), ("cup", 1, "cup"), ("medium", 3, "medium"), ("fl oz", 8, "fl oz")],
+    [
+        ("cup", 2, "cups"),
+        ("cup", 1, "cup"),
+        ("medium", 3, "medium"),
+        ("fl oz", 8, "fl oz"),
+        ("potato", 1.5, "potatoes"),  # the week showed '1 1/2 potatos'
+        ("tomato", 2, "tomatoes"),
+        ("avocado", 2, "avocados"),
+    ],
 )
 def test_plural(unit, quantity, text):
     assert plural(unit, quantity) == text
