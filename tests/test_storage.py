@@ -6,6 +6,7 @@ Every test taking `store` or `db_url` runs twice, once per backend (see pg_serve
 from __future__ import annotations
 
 import math
+import threading
 from typing import Any
 
 import pg_server
@@ -285,6 +286,106 @@ def test_plan_list_rename_duplicate_delete(store):
         from planner.storage.schema import plan_versions
 
         assert conn.execute(select(func.count()).select_from(plan_versions)).scalar() == 1
+
+
+def test_deleting_a_version_keeps_the_other_numbers(store):
+    mine = store.for_owner(LOCAL_OWNER)
+    mine.clients.add("Alice")
+    first, second, third = (make_plan(b12=b12) for b12 in (2.5, 3.0, 4.0))
+    saved = mine.plans.save("Alice", first, label="week 1")
+    mine.plans.save("Alice", second, plan_id=saved.plan_id)
+    mine.plans.save("Alice", third, plan_id=saved.plan_id)
+
+    after = mine.plans.delete_version(saved.plan_id, 2)
+    assert (after.versions, after.version_count, after.label) == (3, 2, "week 1")
+    assert [v.version for v in mine.plans.versions(saved.plan_id)] == [1, 3]
+    assert mine.plans.get(saved.plan_id, 1) == first  # "version 3" still means the third save
+    assert mine.plans.get(saved.plan_id, 3) == third
+    with pytest.raises(InputError, match="has no version 2; it has versions 1 and 3"):
+        mine.plans.get(saved.plan_id, 2)
+    assert mine.plans.compare(saved.plan_id, 1, 3).days[0].change == pytest.approx(1.5)
+
+    # The newest one: the plan's newest is now version 1, but 2 and 3 are not given again.
+    after = mine.plans.delete_version(saved.plan_id, 3)
+    assert (after.versions, after.version_count) == (1, 1)
+    assert mine.plans.get(saved.plan_id) == first
+    assert mine.plans.duplicate(saved.plan_id).versions == 1
+    again = mine.plans.save("Alice", second, plan_id=saved.plan_id)
+    assert again.version == 4
+    assert [v.version for v in mine.plans.versions(saved.plan_id)] == [1, 4]
+    listed = next(p for p in mine.plans.list() if p.id == saved.plan_id)
+    assert (listed.versions, listed.version_count) == (4, 2)
+    assert mine.plans.get(saved.plan_id) == second
+
+
+def test_deleting_a_version_refuses_what_it_cannot_do(store):
+    mine = store.for_owner(LOCAL_OWNER)
+    mine.clients.add("Alice")
+    single = mine.plans.save("Alice", make_plan(), label="only one")
+    with pytest.raises(InputError) as refused:
+        mine.plans.delete_version(single.plan_id, 1)
+    assert str(refused.value) == (
+        f"version 1 is the only version of plan {single.plan_id} ('only one'); a plan keeps at "
+        "least one version, so delete the whole plan instead"
+    )
+    assert [v.version for v in mine.plans.versions(single.plan_id)] == [1]
+
+    saved = mine.plans.save("Alice", make_plan(), label="two")
+    mine.plans.save("Alice", make_plan(b12=3.0), plan_id=saved.plan_id)
+    before = mine.plans.info(saved.plan_id)
+    with pytest.raises(InputError, match="has no version 7; it has versions 1-2"):
+        mine.plans.delete_version(saved.plan_id, 7)
+    with pytest.raises(InputError, match="no plan with id 999999"):
+        mine.plans.delete_version(999_999, 1)
+    with pytest.raises(InputError, match="version must be 1 or more, got 0"):
+        mine.plans.delete_version(saved.plan_id, 0)
+    with pytest.raises(InputError, match="version must be a whole number, got '1'"):
+        mine.plans.delete_version(saved.plan_id, "1")  # type: ignore[arg-type]
+    assert mine.plans.info(saved.plan_id) == before  # refused calls changed nothing, not a time
+
+    mine.plans.delete_version(saved.plan_id, 1)
+    with pytest.raises(InputError, match="has no version 1; it has only version 2"):
+        mine.plans.delete_version(saved.plan_id, 1)
+    with pytest.raises(InputError, match="version 2 is the only version"):
+        mine.plans.delete_version(saved.plan_id, 2)
+
+
+def test_two_deletions_at_once_leave_the_plan_one_version(store):
+    """Two tabs deleting versions 1 and 2 of a two-version plan: the second must be refused."""
+    from sqlalchemy import delete, update
+
+    from planner.storage.schema import plan_versions, plans, utcnow
+
+    mine = store.for_owner(LOCAL_OWNER)
+    mine.clients.add("Alice")
+    saved = mine.plans.save("Alice", make_plan())
+    mine.plans.save("Alice", make_plan(b12=3.0), plan_id=saved.plan_id)
+    outcome: list[str] = []
+
+    def delete_second() -> None:
+        try:
+            mine.plans.delete_version(saved.plan_id, 2)
+            outcome.append("deleted")
+        except InputError as err:
+            outcome.append(str(err))
+
+    with store.engine.connect() as conn, conn.begin():  # the first tab, mid-way through
+        conn.execute(update(plans).where(plans.c.id == saved.plan_id).values(updated_at=utcnow()))
+        conn.execute(
+            delete(plan_versions).where(
+                plan_versions.c.plan_id == saved.plan_id, plan_versions.c.version == 1
+            )
+        )
+        second = threading.Thread(target=delete_second)
+        second.start()
+        second.join(timeout=0.5)
+        assert second.is_alive()  # it waits for the first to finish
+    second.join(timeout=30)
+    assert outcome == [
+        f"version 2 is the only version of plan {saved.plan_id} ('vegetarian plan, 2 days'); "
+        "a plan keeps at least one version, so delete the whole plan instead"
+    ]
+    assert [v.version for v in mine.plans.versions(saved.plan_id)] == [2]
 
 
 def test_compare_versions(store):

@@ -56,6 +56,7 @@ MISSING: dict[str, Call] = {
     "plans.rename": lambda b, a: b.plans.rename(a.plan_id, "Taken over"),
     "plans.duplicate": lambda b, a: b.plans.duplicate(a.plan_id),
     "plans.delete": lambda b, a: b.plans.delete(a.plan_id),
+    "plans.delete_version": lambda b, a: b.plans.delete_version(a.plan_id, 1),
     "plans.compare": lambda b, a: b.plans.compare(a.plan_id, 1, 2),
     "custom_foods.get": lambda b, a: b.custom_foods.get(a.food_id),
     "custom_foods.delete": lambda b, a: b.custom_foods.delete(a.food_id),
@@ -69,6 +70,7 @@ MISSING: dict[str, Call] = {
 OWN: dict[str, Call] = {
     "clients.add": lambda b, a: b.clients.add(a.client_name, notes="B's"),
     "plans.save(new)": lambda b, a: b.plans.save("Bea", make_plan(b12=7.0)),
+    "plans.delete_version(own)": lambda b, a: _delete_own_version(b),
     "custom_foods.add": lambda b, a: b.custom_foods.add(
         {"food_id": a.food_id, "description": "B's food"}
     ),
@@ -78,6 +80,14 @@ OWN: dict[str, Call] = {
     "prices.set": lambda b, a: b.prices.set(a.food_id, per_100g=99.0),
     "pantry.set": lambda b, a: b.pantry.set(a.food_id, 999.0),
 }
+
+
+def _delete_own_version(mine: OwnerStore) -> None:
+    """B deletes version 1 of B's own two-version plan; A's version 1 must stay."""
+    saved = mine.plans.save("Bea", make_plan(b12=7.0))
+    mine.plans.save("Bea", make_plan(b12=8.0), plan_id=saved.plan_id)
+    mine.plans.delete_version(saved.plan_id, 1)
+
 
 # Listings: B must see nothing of A's (B owns one client, "Bea", and nothing else).
 LISTS: dict[str, Call] = {

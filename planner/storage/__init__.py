@@ -25,6 +25,7 @@ from planner.storage.store import (
     Store,
     default_db_path,
     owner_from_streamlit_user,
+    version_list,
 )
 
 __all__ = [
@@ -43,4 +44,5 @@ __all__ = [
     "Store",
     "default_db_path",
     "owner_from_streamlit_user",
+    "version_list",
 ]

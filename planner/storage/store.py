@@ -77,7 +77,11 @@ class Client:
 
 @dataclass(frozen=True)
 class PlanSummary:
-    """A saved plan without its contents: `versions` is the newest version number."""
+    """A saved plan without its contents.
+
+    `versions` is the newest kept version number and `version_count` how many versions are
+    kept; they differ once a version has been deleted (numbers are never reused).
+    """
 
     id: int
     client_id: int
@@ -86,6 +90,7 @@ class PlanSummary:
     versions: int
     created: datetime
     updated: datetime
+    version_count: int
 
 
 @dataclass(frozen=True)
@@ -797,13 +802,19 @@ def _client_row(conn: Connection, owner: str, client: int | str | Client) -> Any
 
 
 def _summary_query(owner: str) -> Select:
+    # plans.latest_version is the highest number ever given (the next save gets one more);
+    # the newest kept version and the count come from the versions themselves.
+    kept = (plan_versions.c.plan_id == plans.c.id) & (plan_versions.c.owner == owner)
+    newest = select(func.max(plan_versions.c.version)).where(kept).scalar_subquery()
+    count = select(func.count()).select_from(plan_versions).where(kept).scalar_subquery()
     return (
         select(
             plans.c.id,
             plans.c.client_id,
             clients.c.name.label("client_name"),
             plans.c.label,
-            plans.c.latest_version,
+            newest.label("newest_version"),
+            count.label("version_count"),
             plans.c.created_at,
             plans.c.updated_at,
         )
@@ -818,14 +829,37 @@ def _summary_of(row: Any) -> PlanSummary:
         client_id=row.client_id,
         client_name=row.client_name,
         label=row.label,
-        versions=row.latest_version,
+        versions=int(row.newest_version or 0),
         created=_aware(row.created_at),
         updated=_aware(row.updated_at),
+        version_count=int(row.version_count),
     )
 
 
+def version_list(numbers: Sequence[int]) -> str:
+    """Version numbers for a message, runs shortened: '1-3', '1, 2 and 4', '1 and 5-7'."""
+    runs: list[list[int]] = []
+    for number in sorted(numbers):
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    if len(runs) == 1 and len(runs[0]) > 1:
+        return f"{runs[0][0]}-{runs[0][-1]}"
+    parts = [
+        part
+        for run in runs
+        for part in ([f"{run[0]}-{run[-1]}"] if len(run) > 2 else [str(n) for n in run])
+    ]
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+
+
 class Plans(_Repository):
-    """Saved plans: each save adds a version, numbered 1, 2, 3... with no gaps."""
+    """Saved plans: each save adds a version, numbered 1, 2, 3...
+
+    A deleted version leaves a gap: numbers are never reused, so "version 3" of a plan always
+    means the same saved plan, and the next save gets one more than the highest number given.
+    """
 
     def save(
         self,
@@ -883,20 +917,25 @@ class Plans(_Repository):
                         f"plan {plan_id} belongs to client {current.client_name!r}, not "
                         f"{owner_client.name!r}; save it without a plan id to start a new plan"
                     )
-            summary = self._summary(conn, plan_id)
+            number = conn.execute(
+                select(plans.c.latest_version).where(
+                    plans.c.id == plan_id, plans.c.owner == self._owner
+                )
+            ).scalar_one()
             conn.execute(
                 insert(plan_versions).values(
                     plan_id=plan_id,
                     owner=self._owner,
-                    version=summary.versions,
+                    version=number,
                     profile_json=profile_json,
                     plan_json=plan_json,
                     created_at=now,
                 )
             )
+            summary = self._summary(conn, plan_id)
         return PlanVersion(
             plan_id=plan_id,
-            version=summary.versions,
+            version=number,
             label=summary.label,
             client_id=summary.client_id,
             client_name=summary.client_name,
@@ -997,6 +1036,42 @@ class Plans(_Repository):
             )
             conn.execute(delete(plans).where(plans.c.id == plan_id, plans.c.owner == self._owner))
 
+    def delete_version(self, plan_id: int, version: int) -> PlanSummary:
+        """Delete one version of a plan; returns the plan as it is afterwards.
+
+        The other versions keep their numbers and the next save still gets a new one, so a
+        number never comes to mean another plan. A plan's only version is refused: a plan
+        keeps at least one version, and deleting the plan is the explicit way to remove all.
+        """
+        plan_id = _row_id(plan_id, "plan id")
+        version = _row_id(version, "version")
+        with self._write() as conn:
+            # Lock the plan row first (as save does), so two deletions of a two-version plan,
+            # or a deletion and a save, queue up and the second one sees what the first left.
+            locked = conn.execute(
+                update(plans)
+                .where(plans.c.id == plan_id, plans.c.owner == self._owner)
+                .values(updated_at=utcnow())
+            )
+            if locked.rowcount != 1:
+                raise InputError(f"no plan with id {plan_id}")
+            summary = self._summary(conn, plan_id)
+            self._version_row(conn, plan_id, version)  # a clear error if it is not there
+            if summary.version_count == 1:
+                raise InputError(
+                    f"version {version} is the only version of plan {plan_id} "
+                    f"({summary.label!r}); a plan keeps at least one version, so delete the "
+                    "whole plan instead"
+                )
+            conn.execute(
+                delete(plan_versions).where(
+                    plan_versions.c.plan_id == plan_id,
+                    plan_versions.c.owner == self._owner,
+                    plan_versions.c.version == version,
+                )
+            )
+            return self._summary(conn, plan_id)
+
     def compare(self, plan_id: int, version_a: int, version_b: int) -> PlanDiff:
         """Per-day counted B12 of two versions, and the foods one has and the other lacks."""
         plan_id = _row_id(plan_id, "plan id")
@@ -1045,7 +1120,18 @@ class Plans(_Repository):
             )
         ).first()
         if row is None:
-            raise InputError(f"plan {plan_id} has no version {version}")
+            kept = conn.execute(
+                select(plan_versions.c.version).where(
+                    plan_versions.c.plan_id == plan_id, plan_versions.c.owner == self._owner
+                )
+            ).scalars()
+            numbers = list(kept)
+            which = (
+                f"only version {numbers[0]}"
+                if len(numbers) == 1
+                else f"versions {version_list(numbers)}"
+            )
+            raise InputError(f"plan {plan_id} has no version {version}; it has {which}")
         return row
 
     def _plan(self, conn: Connection, plan_id: int, version: int | None) -> Plan:
@@ -1053,10 +1139,6 @@ class Plans(_Repository):
         if version is None:
             version = summary.versions
         version = _row_id(version, "version")
-        if version > summary.versions:
-            raise InputError(
-                f"plan {plan_id} has no version {version}; it has versions 1-{summary.versions}"
-            )
         row = self._version_row(conn, plan_id, version)
         return Plan.from_json(row.plan_json, source=f"saved plan {plan_id} version {version}")
 
