@@ -15,7 +15,13 @@ from sqlalchemy import inspect
 
 from planner.errors import InputError
 from planner.plan import Plan
-from planner.storage import LOCAL_OWNER, Store, default_db_path, owner_from_streamlit_user
+from planner.storage import (
+    LOCAL_OWNER,
+    OnlyVersionError,
+    Store,
+    default_db_path,
+    owner_from_streamlit_user,
+)
 
 db_url = pg_server.db_url  # fixtures: every test using them runs on SQLite and PostgreSQL
 store = pg_server.store
@@ -322,7 +328,7 @@ def test_deleting_a_version_refuses_what_it_cannot_do(store):
     mine = store.for_owner(LOCAL_OWNER)
     mine.clients.add("Alice")
     single = mine.plans.save("Alice", make_plan(), label="only one")
-    with pytest.raises(InputError) as refused:
+    with pytest.raises(OnlyVersionError) as refused:  # an InputError the CLI and app explain
         mine.plans.delete_version(single.plan_id, 1)
     assert str(refused.value) == (
         f"version 1 is the only version of plan {single.plan_id} ('only one'); a plan keeps at "

@@ -198,6 +198,15 @@ def test_env_url_is_used(capsys, tmp_path, monkeypatch):
         (("plans", "export", "1", "--out", "good.json/x.json"), "is a file, not a folder"),
         (("plans", "export", "1", "--out", "/proc/b12/x.json"), "cannot write --out"),
         (("plans", "export", "1", "--out", "x.json", "--version", "7"), "no version 7"),
+        (
+            ("plans", "delete", "1", "--version", "1"),
+            "version 1 is the only version of plan 1 ('vegetarian plan, 2 days'); a plan keeps "
+            "at least one version, so delete the whole plan instead: "
+            "b12plan plans delete 1 --all-versions",
+        ),
+        (("plans", "delete", "1", "--version", "7"), "plan 1 has no version 7; it has only"),
+        (("plans", "delete", "42", "--version", "1"), "no plan with id 42"),
+        (("plans", "delete", "42", "--all-versions"), "no plan with id 42"),
     ],
 )
 def test_bad_input_exits_2_with_one_line(capsys, tmp_path, monkeypatch, argv, message):
@@ -214,6 +223,54 @@ def test_bad_input_exits_2_with_one_line(capsys, tmp_path, monkeypatch, argv, me
     assert code == 2
     assert message in one_line_error(err)
     assert not (tmp_path / "x.json").exists()
+
+
+def test_plans_delete_one_version_then_the_plan(capsys, db_url, tmp_path):
+    db = ("--db", db_url)
+    assert run(capsys, "clients", "add", "Alice", *db)[0] == 0
+    for b12 in (2.5, 3.0, 4.0):
+        make_plan(b12=b12).save(tmp_path / f"{b12}.json")
+    save = ("plans", "save", "--client", "Alice", "--label", "week 1", *db)
+    assert run(capsys, *save, str(tmp_path / "2.5.json"))[0] == 0
+    for b12 in (3.0, 4.0):
+        assert run(capsys, *save, str(tmp_path / f"{b12}.json"), "--plan-id", "1")[0] == 0
+
+    code, out, err = run(capsys, "plans", "delete", "1", "--version", "2", *db)
+    assert (code, err) == (0, "")
+    assert out == "deleted version 2 of plan 1 ('week 1'); it keeps version(s) 1 and 3, newest 3\n"
+    code, out, _ = run(capsys, "plans", "list", "--format", "json", *db)
+    assert [(p["versions"], p["newest"]) for p in json.loads(out)] == [(2, 3)]
+    code, out, _ = run(capsys, "plans", "show", "1", "--version", "3", *db)
+    assert code == 0 and "version 3 (kept: 1 and 3); vegetarian, 2 day(s)" in out
+    code, _, err = run(capsys, "plans", "show", "1", "--version", "2", *db)
+    assert code == 2 and "plan 1 has no version 2; it has versions 1 and 3" in one_line_error(err)
+    code, out, _ = run(capsys, *save, str(tmp_path / "3.0.json"), "--plan-id", "1")
+    assert "saved plan 1 version 4" in out  # numbers are not given twice
+
+    code, out, _ = run(capsys, "plans", "delete", "1", "--all-versions", *db)
+    assert code == 0
+    assert out == "deleted plan 1 ('week 1') of client 'Alice' with its 3 version(s)\n"
+    code, out, _ = run(capsys, "plans", "list", "--format", "json", *db)
+    assert json.loads(out) == []
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (("plans", "delete", "1"), "one of the arguments --version --all-versions is required"),
+        (
+            ("plans", "delete", "1", "--version", "2", "--all-versions"),
+            "argument --all-versions: not allowed with argument --version",
+        ),
+        (("plans", "delete", "1", "--version", "0"), "--version must be 1 or more, got 0"),
+    ],
+)
+def test_plans_delete_usage_errors_are_one_line(capsys, argv, message):
+    with pytest.raises(SystemExit) as exit_info:
+        main(list(argv))
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1
 
 
 def test_damaged_database_exits_2(capsys, tmp_path):

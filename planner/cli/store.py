@@ -16,7 +16,7 @@ import pandas as pd
 from planner.cli.output import check_output_path, render, render_table, write_output
 from planner.errors import InputError
 from planner.plan import Plan
-from planner.storage import LOCAL_OWNER, OwnerStore, Store
+from planner.storage import LOCAL_OWNER, OnlyVersionError, OwnerStore, Store, version_list
 
 
 def positive_int(what: str) -> Callable[[str], int]:
@@ -82,7 +82,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     plans = sub.add_parser(
         "plans",
-        help="saved plans: save, list, show, export",
+        help="saved plans: save, list, show, export, delete",
         description="Plans saved per client; every save of the same plan adds a version.",
     )
     _store_options(plans, leaf=False)
@@ -121,6 +121,25 @@ def register(sub: argparse._SubParsersAction) -> None:
     export.add_argument("--out", type=Path, required=True, metavar="FILE")
     export.add_argument("--version", type=positive_int("--version"), metavar="N")
     export.set_defaults(func=run_plans_export)
+    remove = _action(
+        actions,
+        "delete",
+        help="delete one version of a plan, or the whole plan",
+        description="Delete one saved version (--version N; the others keep their numbers) "
+        "or the whole plan with all its versions (--all-versions).",
+    )
+    remove.add_argument("plan_id", type=positive_int("PLAN_ID"), metavar="PLAN_ID")
+    which = remove.add_mutually_exclusive_group(required=True)
+    which.add_argument(
+        "--version",
+        type=positive_int("--version"),
+        metavar="N",
+        help="delete this version only; a plan's only version is refused",
+    )
+    which.add_argument(
+        "--all-versions", action="store_true", help="delete the plan with all its versions"
+    )
+    remove.set_defaults(func=run_plans_delete)
 
 
 def _open(args: argparse.Namespace) -> tuple[Store, OwnerStore]:
@@ -182,7 +201,8 @@ def run_clients_show(args: argparse.Namespace) -> int:
                 {
                     "id": p.id,
                     "label": p.label,
-                    "versions": p.versions,
+                    "versions": p.version_count,
+                    "newest": p.versions,
                     "updated": p.updated.isoformat(),
                 }
                 for p in saved
@@ -206,10 +226,11 @@ def _plans_frame(saved) -> pd.DataFrame:
             "id": [p.id for p in saved],
             "client": [p.client_name for p in saved],
             "label": [p.label for p in saved],
-            "versions": [p.versions for p in saved],
+            "versions": [p.version_count for p in saved],
+            "newest": [p.versions for p in saved],
             "updated": [_when(p.updated) for p in saved],
         },
-        columns=["id", "client", "label", "versions", "updated"],
+        columns=["id", "client", "label", "versions", "newest", "updated"],
     )
 
 
@@ -276,7 +297,11 @@ def run_plans_show(args: argparse.Namespace) -> int:
         return 0
     shown = args.version or info.versions
     print(f"plan {info.id} {info.label!r} for client {info.client_name!r}")
-    print(f"version {shown} of {info.versions}; {plan.diet}, {plan.n_days} day(s)")
+    if info.version_count == info.versions:  # 1..n, none deleted
+        print(f"version {shown} of {info.versions}; {plan.diet}, {plan.n_days} day(s)")
+    else:
+        kept = version_list([v.version for v in versions])
+        print(f"version {shown} (kept: {kept}); {plan.diet}, {plan.n_days} day(s)")
     print(f"B12 target: {plan.targets.b12_ug_per_day:g} µg/day ({plan.targets.b12_source})")
     print()
     try:
@@ -320,4 +345,27 @@ def run_plans_export(args: argparse.Namespace) -> int:
     data = (plan.to_json() + "\n").encode("utf-8")
     write_output(args.out, data)  # atomic: a temporary file renamed over the target
     print(args.out)
+    return 0
+
+
+def run_plans_delete(args: argparse.Namespace) -> int:
+    store, mine = _open(args)
+    with store:
+        if args.all_versions:
+            info = mine.plans.info(args.plan_id)
+            mine.plans.delete(args.plan_id)
+            print(
+                f"deleted plan {info.id} ({info.label!r}) of client {info.client_name!r} with "
+                f"its {info.version_count} version(s)"
+            )
+            return 0
+        try:
+            after = mine.plans.delete_version(args.plan_id, args.version)
+        except OnlyVersionError as err:
+            raise InputError(f"{err}: b12plan plans delete {args.plan_id} --all-versions") from err
+        kept = version_list([v.version for v in mine.plans.versions(args.plan_id)])
+    print(
+        f"deleted version {args.version} of plan {after.id} ({after.label!r}); it keeps "
+        f"version(s) {kept}, newest {after.versions}"
+    )
     return 0

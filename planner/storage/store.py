@@ -60,6 +60,10 @@ _CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 _NUL = "\x00"
 
 
+class OnlyVersionError(InputError):
+    """Deleting a plan's only version: the CLI and the app add how to delete the plan itself."""
+
+
 # --------------------------------------------------------------------------------------------
 # Records returned by the repositories
 # --------------------------------------------------------------------------------------------
@@ -1058,7 +1062,7 @@ class Plans(_Repository):
             summary = self._summary(conn, plan_id)
             self._version_row(conn, plan_id, version)  # a clear error if it is not there
             if summary.version_count == 1:
-                raise InputError(
+                raise OnlyVersionError(
                     f"version {version} is the only version of plan {plan_id} "
                     f"({summary.label!r}); a plan keeps at least one version, so delete the "
                     "whole plan instead"
