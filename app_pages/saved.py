@@ -1,5 +1,8 @@
 """Saved plans: clients, their plans and versions; open, duplicate, rename, delete, compare.
 
+One version can be deleted too (a wrong save): the others keep their numbers, so "version 3"
+still means what it meant, and a plan's only version is deleted by deleting the plan.
+
 Everything goes through planner.storage's owner-scoped repositories: the signed-in person's
 data when st.login is configured, else the single local owner.
 """
@@ -13,6 +16,7 @@ import streamlit as st
 
 from app_pages.common import open_saved_plan, owner_store, show_planner_error
 from planner.errors import PlannerError
+from planner.storage import OnlyVersionError, version_list
 
 st.title("Saved plans")
 
@@ -21,6 +25,9 @@ if store is None:
     st.stop()
 
 st.caption(f"Stored in {store.store.description}.")
+
+# Said after the rerun that follows a version's deletion (a toast would be gone by then).
+DELETED_MESSAGE_KEY = "saved_deleted_message"
 
 
 def attempt(action, success: str | None = None) -> bool:
@@ -102,6 +109,8 @@ def plan_choices(plans) -> dict[int, str]:
 # --- plans of the client --------------------------------------------------------------------------
 with plan_col:
     st.subheader(f"Plans for {client.name}")
+    if DELETED_MESSAGE_KEY in st.session_state:
+        st.success(st.session_state.pop(DELETED_MESSAGE_KEY), icon=":material/check_circle:")
     try:
         plans = store.plans.list(client.id)
     except PlannerError as err:
@@ -118,7 +127,7 @@ with plan_col:
         pd.DataFrame(
             {
                 "Plan": [p.label for p in plans],
-                "Versions": [p.versions for p in plans],
+                "Versions": [p.version_count for p in plans],
                 "Last saved": [p.updated.strftime("%Y-%m-%d %H:%M") for p in plans],
             }
         ),
@@ -129,12 +138,21 @@ with plan_col:
         "Plan", list(plan_by_id), format_func=plan_choices(plans).get, key="saved_plan"
     )
     summary = plan_by_id[plan_id]
-    versions = list(range(1, summary.versions + 1))
+    try:
+        saved_at = {
+            v.version: v.created.strftime("%Y-%m-%d %H:%M") for v in store.plans.versions(plan_id)
+        }
+    except PlannerError as err:
+        show_planner_error(err)
+        st.stop()
+    versions = list(saved_at)  # numbers stay as saved: a deleted version leaves a gap
     version = st.selectbox(
         "Version",
         versions,
         index=len(versions) - 1,
-        format_func=lambda v: f"version {v}" + (" (newest)" if v == summary.versions else ""),
+        format_func=lambda v: (
+            f"version {v}, saved {saved_at[v]}" + (" (newest)" if v == versions[-1] else "")
+        ),
         key=f"saved_version_{plan_id}",
     )
 
@@ -157,8 +175,36 @@ with plan_col:
         lambda: store.plans.duplicate(plan_id), f"Copied {summary.label}"
     ):
         st.rerun()
-    with actions.popover("Delete", icon=":material/delete:"):
-        st.write(f"Delete **{summary.label}** with all {summary.versions} version(s)?")
+    with actions.popover("Delete version", icon=":material/remove:"):
+        if len(versions) == 1:
+            st.write(
+                f"Version {version} is this plan's only version. To remove it, delete the "
+                "whole plan with **Delete plan**."
+            )
+        else:
+            others = version_list([v for v in versions if v != version])
+            st.write(
+                f"Delete **version {version}** of **{summary.label}** (saved "
+                f"{saved_at[version]})? The other versions keep their numbers ({others}); "
+                "the next save gets a new number."
+            )
+            if st.button(f"Yes, delete version {version}", key="delete_version"):
+                try:
+                    after = store.plans.delete_version(plan_id, version)
+                except OnlyVersionError as err:  # another tab deleted the others meanwhile
+                    st.error(f"{err}: use **Delete plan**.", icon=":material/error:")
+                except PlannerError as err:
+                    show_planner_error(err)
+                else:
+                    st.session_state[DELETED_MESSAGE_KEY] = (
+                        f"Deleted version {version} of “{after.label}”. It keeps version(s) "
+                        f"{others}; the newest is version {after.versions}."
+                    )
+                    for key in ("saved_version", "compare_a", "compare_b"):
+                        st.session_state.pop(f"{key}_{plan_id}", None)  # back to the newest
+                    st.rerun()
+    with actions.popover("Delete plan", icon=":material/delete:"):
+        st.write(f"Delete **{summary.label}** with all {summary.version_count} version(s)?")
         if st.button("Yes, delete it", key="delete_plan") and attempt(
             lambda: store.plans.delete(plan_id), f"Deleted {summary.label}"
         ):
@@ -173,7 +219,7 @@ with plan_col:
 
     # --- compare two versions ---------------------------------------------------------------
     st.subheader("Compare two versions")
-    if summary.versions < 2:
+    if len(versions) < 2:
         st.caption("This plan has one version; save it again from the Plan page to compare.")
         st.stop()
     first_col, second_col = st.columns(2)

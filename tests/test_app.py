@@ -321,6 +321,43 @@ def test_saved_plans_compare_rename_duplicate_delete(db_url):
     assert [p.label for p in mine.plans.list(alice)] == ["copy of vegan week, final"]
 
 
+def test_saved_plans_delete_one_version(db_url):
+    """A wrong save can be deleted alone; the other versions keep their numbers."""
+    mine = Store(db_url).for_owner("local")
+    alice = mine.clients.add("Alice")
+    plan = Plan.load(GOLDEN_PLAN)
+    saved = mine.plans.save(alice, plan, label="vegan week")
+    for _ in range(2):
+        mine.plans.save(alice, plan, plan_id=saved.plan_id)
+
+    at = new_app("saved")
+    picker = at.selectbox(key=f"saved_version_{saved.plan_id}")
+    assert picker.value == 3 and picker.options[-1].endswith("(newest)")
+    picker.set_value(2).run()
+    assert "Delete **version 2** of **vegan week**" in texts(at)
+    at.button(key="delete_version").click().run()
+    assert_no_bug(at)
+    assert [v.version for v in mine.plans.versions(saved.plan_id)] == [1, 3]
+    assert [str(m.value) for m in at.success] == [
+        "Deleted version 2 of “vegan week”. It keeps version(s) 1 and 3; the newest is version 3."
+    ]
+    picker = at.selectbox(key=f"saved_version_{saved.plan_id}")
+    assert (picker.value, len(picker.options)) == (3, 2)
+    assert picker.options[0].startswith("version 1, saved ")
+    assert at.dataframe[0].value["Versions"].tolist() == [2]
+    compare = at.dataframe[-1].value
+    assert list(compare.columns[1:3]) == ["B12 v1 (µg)", "B12 v3 (µg)"]
+
+    at.button(key="delete_version").click().run()  # the newest now: version 1 is left
+    assert [v.version for v in mine.plans.versions(saved.plan_id)] == [1]
+    assert "the newest is version 1" in str(at.success[0].value)
+    assert "Version 1 is this plan's only version" in texts(at)
+    assert not [b for b in at.button if b.key == "delete_version"]
+    assert "This plan has one version" in texts(at)
+    at.run()
+    assert not at.success  # said once
+
+
 def test_saved_plans_with_the_same_label_can_be_told_apart(db_url):
     """Two plans saved under the default label were two identical choices in the picker."""
     mine = Store(db_url).for_owner("local")
