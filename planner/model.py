@@ -2521,7 +2521,8 @@ def _notes(problem: Problem, attempts: Sequence[Attempt]) -> list[str]:
         notes.append(
             f"B12 rule: daily, absorption-aware. Each day's absorbed B12 is at least "
             f"{t.b12_absorbed_ug_per_day:g} µg ({t.b12_ug_per_day:g} µg x 0.5), using the "
-            "dose-absorption curve per eating occasion (docs/planner.md)."
+            "dose-absorption curve per eating occasion (of 1 µg eaten at once about 0.5 µg is "
+            "absorbed, of 25 µg about 1.25 µg)."
         )
         if problem.spread:
             notes.append(

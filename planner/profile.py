@@ -393,7 +393,7 @@ class Profile(_Strict):
         if absorbed is not None:
             sources["b12_absorbed"] = (
                 "reference intake x 0.5 (the RDA assumes 50 % absorption, IOM 1998 p. 306); "
-                "dose-absorption Model A, docs/planner.md"
+                "absorbed per eating occasion from the dose-absorption curve (Model A)"
             )
         return Targets(
             b12_ug_per_day=b12,
