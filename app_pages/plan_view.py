@@ -894,6 +894,8 @@ def render_adjust(plan: Plan, profile: Profile | None) -> None:
             "Shuffle: another plan like this",
             icon=":material/shuffle:",
             key="shuffle",
+            help="Another seed: other foods in the meals that are not locked; locked meals "
+            "stay as they are.",
             width="stretch",
         ):
             replan(profile, plan, "Shuffling", seed=(profile.seed + 1) % (2**32))
@@ -902,6 +904,9 @@ def render_adjust(plan: Plan, profile: Profile | None) -> None:
             "Re-plan keeping the locked meals",
             icon=":material/refresh:",
             key="replan",
+            help="The same seed, with the prices and locks as they are now: the meals that "
+            "are not locked change only where that makes the week better, so with nothing "
+            "changed the plan comes back much the same. For other foods, use Shuffle.",
             width="stretch",
         ):
             replan(profile, plan, "Re-planning")
