@@ -1239,7 +1239,15 @@ def render_plan(plan: Plan, profile: Profile | None, run: dict) -> None:
     apply_pending_edits(plan)
     opened = st.session_state.get(OPENED_KEY)
     if opened:
-        st.caption(f"Opened from Saved plans: “{opened['label']}”, version {opened['version']}.")
+        if opened.get("deleted"):
+            st.caption(
+                f"Opened from Saved plans: “{opened['label']}”, version {opened['version']}, "
+                "since deleted there; Save stores it again as a new version."
+            )
+        else:
+            st.caption(
+                f"Opened from Saved plans: “{opened['label']}”, version {opened['version']}."
+            )
     try:
         report = verify_plan(plan, active_catalog(), diet_labels(), check_claims=False)
     except PlannerError as err:

@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import open_saved_plan, owner_store, show_planner_error
+from app_pages.light import OPENED_KEY
 from planner.errors import PlannerError
 from planner.storage import OnlyVersionError, version_list
 
@@ -202,12 +203,20 @@ with plan_col:
                     )
                     for key in ("saved_version", "compare_a", "compare_b"):
                         st.session_state.pop(f"{key}_{plan_id}", None)  # back to the newest
+                    opened = st.session_state.get(OPENED_KEY)
+                    if opened and (opened["plan_id"], opened["version"]) == (plan_id, version):
+                        # The Plan page still shows it: say it is no longer saved.
+                        st.session_state[OPENED_KEY] = {**opened, "deleted": True}
                     st.rerun()
     with actions.popover("Delete plan", icon=":material/delete:"):
         st.write(f"Delete **{summary.label}** with all {summary.version_count} version(s)?")
         if st.button("Yes, delete it", key="delete_plan") and attempt(
             lambda: store.plans.delete(plan_id), f"Deleted {summary.label}"
         ):
+            opened = st.session_state.get(OPENED_KEY)
+            if opened and opened["plan_id"] == plan_id:
+                # Nothing to save a new version of: the Plan page's plan is unsaved again.
+                st.session_state.pop(OPENED_KEY)
             st.rerun()
 
     with st.form(f"rename_plan_{plan_id}", border=False):

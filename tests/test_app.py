@@ -358,6 +358,38 @@ def test_saved_plans_delete_one_version(db_url):
     assert not at.success  # said once
 
 
+def test_deleting_the_opened_version_or_plan_updates_the_plan_page(db_url, vegan_app):
+    """The Plan page kept saying 'Opened from Saved plans: ..., version 1' after that version
+    was deleted, and offered to save a new version of a plan deleted as a whole."""
+    mine = Store(db_url).for_owner("local")
+    alice = mine.clients.add("Alice")
+    plan: Plan = vegan_app.session_state["plan"]
+    saved = mine.plans.save(alice, plan, label="vegan week")
+    mine.plans.save(alice, plan, plan_id=saved.plan_id)
+
+    at = new_app("saved")
+    at.selectbox(key=f"saved_version_{saved.plan_id}").set_value(1).run()
+    at.button(key="open").click().run()
+    assert "Opened from Saved plans: “vegan week”, version 1." in texts(at)
+
+    at.switch_page("app_pages/saved.py").run()
+    at.selectbox(key=f"saved_version_{saved.plan_id}").set_value(1).run()
+    at.button(key="delete_version").click().run()
+    assert_no_bug(at)
+    at.switch_page("app_pages/plan.py").run()
+    assert (
+        "Opened from Saved plans: “vegan week”, version 1, since deleted there; Save stores it "
+        "again as a new version."
+    ) in texts(at)
+
+    at.switch_page("app_pages/saved.py").run()
+    at.button(key="delete_plan").click().run()
+    assert_no_bug(at)
+    at.switch_page("app_pages/plan.py").run()
+    assert "Opened from Saved plans" not in texts(at)
+    assert not [c for c in at.checkbox if c.key == "save_as_version"]
+
+
 def test_saved_plans_with_the_same_label_can_be_told_apart(db_url):
     """Two plans saved under the default label were two identical choices in the picker."""
     mine = Store(db_url).for_owner("local")
