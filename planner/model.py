@@ -2025,33 +2025,30 @@ def improve_week(
         itertools.combinations(days, min(LNS_WINDOW, len(days))),
         key=lambda window: (-sum(above[d] for d in window), window),
     )
+
+    def replan(window: Sequence[int], cols: dict, **options: Any) -> int:
+        """Re-plan `window` with the other days fixed; keep the result if it is better."""
+        nonlocal picks, value
+        better, spent = _replan_days(problem, picks, window, cols, deadline, **options)
+        if better is not None:
+            trial = {**picks, **better}
+            trial_value = objective_of(problem, trial)
+            if trial_value < value - 1e-9:
+                picks, value = trial, trial_value
+        return spent
+
     work = 0
     for pair in pairs:
         if work >= LNS_WORK or time.perf_counter() > deadline:
             break
-        better, spent = _replan_days(problem, picks, pair, columns, deadline)
-        work += spent
-        if better is None:
-            continue
-        trial = {**picks, **better}
-        trial_value = objective_of(problem, trial)
-        if trial_value < value - 1e-9:
-            picks, value = trial, trial_value
+        work += replan(pair, columns)
     wider = {
         key: np.unique(lay.z_food[key][lp.duals[z] <= DAY_PASS_RC]) for key, z in lay.z.items()
     }
     for d in days:
         if time.perf_counter() > deadline:
             break
-        better, _ = _replan_days(
-            problem, picks, (d,), wider, deadline, gap=0.0, nodes=DAY_PASS_NODES
-        )
-        if better is None:
-            continue
-        trial = {**picks, **better}
-        trial_value = objective_of(problem, trial)
-        if trial_value < value - 1e-9:
-            picks, value = trial, trial_value
+        replan((d,), wider, gap=0.0, nodes=DAY_PASS_NODES)
     if picks == week.picks:
         return week
     return WeekSolution(picks, value, week.status, week.seconds, week.days_optimal)
