@@ -158,8 +158,8 @@ def decomposition_ceiling(
     def fits(d: int, x: np.ndarray) -> bool:
         """The day plan against its day's own rows (a plan carried over from another model)."""
         mine, rows = entries[d], blocks.rows_of[d]
-        act = np.bincount(r_all[mine], weights=v_all[mine] * x[c_all[mine]])
-        act = np.concatenate([act, np.zeros(max(0, len(blocks.rhs) - len(act)))])[rows]
+        weights = v_all[mine] * x[c_all[mine]]
+        act = np.bincount(r_all[mine], weights=weights, minlength=len(blocks.rhs))[rows]
         b, sn = blocks.rhs[rows], blocks.sense[rows]
         tol = 1e-5 * np.maximum(1.0, np.abs(b))
         bad = ((sn == "L") & (act > b + tol)) | ((sn == "G") & (act < b - tol))
