@@ -2,9 +2,10 @@
 
 For each preset (omnivore, vegetarian, vegan, fortified-only) this runs, side by side:
 
-* the planner (`make_plan`, HiGHS): median wall time over --repeats runs, its objective and
-  the bound it reports itself (weekly LP, raised by a Lagrangian bound while the days are
-  planned, stopped when the plan is ready);
+* the planner (`make_plan`, HiGHS), at each --efforts level (standard, and thorough: column
+  generation over day plans on top): median wall time over --repeats runs, its objective
+  and the bound it reports itself (weekly LP, raised by a Lagrangian bound while the days
+  are planned, stopped when the plan is ready);
 * a proven lower bound for the whole week's problem (`week_bounds.full_week_bound`): the same
   bound run to completion on a model with every plannable food in every slot;
 * with --ceiling SECONDS, column generation over day plans (`week_bounds.decomposition_ceiling`),
@@ -34,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 from planner import diets  # noqa: E402
 from planner.catalog import load_catalog  # noqa: E402
 from planner.model import (  # noqa: E402
+    EFFORTS,
     WeekBlocks,
     all_columns,
     build_candidates,
@@ -44,6 +46,7 @@ from planner.model import (  # noqa: E402
     objective_of,
     picks_from_solution,
     solve_with_pulp,
+    week_values,
     weekly_lp,
 )
 from planner.profile import Profile  # noqa: E402
@@ -53,7 +56,6 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from week_bounds import (  # noqa: E402
     decomposition_ceiling,
     full_week_bound,
-    plan_columns,
     prices_by_name,
 )
 
@@ -106,16 +108,19 @@ def ceiling(problem, full, plan, objective: float, args: argparse.Namespace) -> 
     bound of this kind."""
     out = {}
     lp, spec, lay = weekly_lp(problem, time_limit=60)
-    x = plan_columns(WeekBlocks(spec), lay, plan_picks(problem, plan), problem.cands.ids)
-    first = decomposition_ceiling(spec, lp, x, seconds=args.ceiling, price_seconds=args.price)
+    x = week_values(WeekBlocks(spec), lay, plan_picks(problem, plan), problem.cands.ids)
+    first = decomposition_ceiling(
+        spec, lp, x, seconds=args.ceiling, price_seconds=args.price, master_plan_seconds=60
+    )
     out["candidates"] = {
         "best_bound": round(first.best_bound, 4),
         "master": round(first.master, 4),
+        "master_plan": first.master_plan and round(first.master_plan, 4),
         "iterations": first.iterations,
         "seconds": round(first.seconds, 1),
     }
     lp, full_spec, lay = weekly_lp(full, time_limit=args.bound_limit)
-    x = plan_columns(WeekBlocks(full_spec), lay, plan_picks(full, plan), full.cands.ids)
+    x = week_values(WeekBlocks(full_spec), lay, plan_picks(full, plan), full.cands.ids)
     assert first.prices is not None
     second = decomposition_ceiling(
         full_spec,
@@ -144,44 +149,53 @@ def run(args: argparse.Namespace) -> list[dict]:
     for diet in args.diets:
         profile = Profile(diet=diet, supplements="none", seed=args.seed)
         make_plan(profile, catalog, labels=labels)  # warm caches (labels, imports)
-        times, plans = [], []
-        for _ in range(args.repeats):
-            start = time.perf_counter()
-            plan = make_plan(profile, catalog, labels=labels, time_limit=args.time_limit)
-            times.append(time.perf_counter() - start)
-            plans.append(plan)
-        plan = plans[-1]
-        assert verify_plan(plan, catalog, labels).ok
+        row: dict = {"diet": diet, "plans": {}}
+        plans = {}
+        for effort in args.efforts:
+            times = []
+            for _ in range(args.repeats):
+                start = time.perf_counter()
+                plan = make_plan(
+                    profile, catalog, labels=labels, time_limit=args.time_limit, effort=effort
+                )
+                times.append(time.perf_counter() - start)
+            assert verify_plan(plan, catalog, labels).ok
+            plans[effort] = plan
+            row["plans"][effort] = {
+                "median_s": round(statistics.median(times), 2),
+                "runs_s": [round(t, 2) for t in times],
+                "objective": plan.solver.objective,
+                "planner_bound": plan.solver.bound,
+                "planner_gap": plan.solver.gap,
+                "status": plan.solver.status,
+            }
+        plan = plans[args.efforts[0]]
         objective = plan.solver.objective
-        row = {
-            "diet": diet,
-            "median_s": round(statistics.median(times), 2),
-            "runs_s": [round(t, 2) for t in times],
-            "objective": objective,
-            "planner_bound": plan.solver.bound,
-            "planner_gap": plan.solver.gap,
-            "status": plan.solver.status,
-        }
         problem = week_problem(profile, catalog, labels)
         full = week_problem(profile, catalog, labels, preselect=False)
         row["candidates_per_slot"] = {s: len(v) for s, v in problem.cands.members.items()}
         row["plannable_per_slot"] = {s: len(v) for s, v in full.cands.members.items()}
         # The same plan scored in the whole problem: the objectives must agree.
-        rescored = objective_of(full, plan_picks(full, plan))
-        assert abs(rescored - objective) < 1e-3 * max(1.0, abs(objective)), (rescored, objective)
+        for other in plans.values():
+            rescored = objective_of(full, plan_picks(full, other))
+            wanted = other.solver.objective
+            assert abs(rescored - wanted) < 1e-3 * max(1.0, abs(wanted)), (rescored, wanted)
         if not args.skip_bound:
             bound = full_week_bound(full, args.bound_limit)
             row["full_bound"] = round(bound.value, 4)
             row["full_lp_bound"] = round(bound.lp, 4)
             row["full_bound_s"] = round(bound.seconds, 1)
             row["full_bound_columns"] = bound.columns
-            row["gap_to_full_bound"] = round((objective - bound.value) / objective, 4)
+            for effort, p in plans.items():
+                gap = (p.solver.objective - bound.value) / p.solver.objective
+                row["plans"][effort]["gap_to_full_bound"] = round(gap, 4)
         if args.ceiling > 0:
             row["ceiling"] = ceiling(problem, full, plan, objective, args)
         if not args.skip_naive:
             row["naive_all"] = naive(full, args.naive_limit)
             row["naive_candidates"] = naive(problem, args.naive_limit)
-            row["speedup"] = round(row["naive_all"]["wall_s"] / row["median_s"], 1)
+            fastest = min(p["median_s"] for p in row["plans"].values())
+            row["speedup"] = round(row["naive_all"]["wall_s"] / fastest, 1)
         rows.append(row)
         print(json.dumps(row), flush=True)
     return rows
@@ -191,6 +205,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--diets", nargs="+", default=list(PRESETS), choices=PRESETS)
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument(
+        "--efforts",
+        nargs="+",
+        default=list(EFFORTS),
+        choices=EFFORTS,
+        help="planner effort levels to time side by side (the first one is the plan the "
+        "bounds and the naive models are compared with)",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--time-limit", type=float, default=20.0)
     parser.add_argument(

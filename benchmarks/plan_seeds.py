@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from planner import diets  # noqa: E402
 from planner.catalog import load_catalog  # noqa: E402
-from planner.model import make_plan  # noqa: E402
+from planner.model import EFFORTS, make_plan  # noqa: E402
 from planner.profile import Profile  # noqa: E402
 from planner.verify import verify_plan  # noqa: E402
 
@@ -34,6 +34,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--diets", nargs="+", default=list(PRESETS), choices=PRESETS)
     parser.add_argument("--seeds", type=int, default=10, help="seeds 0..N-1")
+    parser.add_argument("--effort", default="standard", choices=EFFORTS)
     parser.add_argument("--json", type=Path, help="also write the rows here")
     args = parser.parse_args()
     print(
@@ -50,7 +51,7 @@ def main() -> None:
         for seed in range(args.seeds):
             profile = Profile(diet=diet, supplements="none", seed=seed)
             start = time.perf_counter()
-            plan = make_plan(profile, catalog, labels=labels)
+            plan = make_plan(profile, catalog, labels=labels, effort=args.effort)
             seconds = time.perf_counter() - start
             if not verify_plan(plan, catalog, labels).ok:
                 raise SystemExit(f"{diet} seed {seed}: the plan failed verification")

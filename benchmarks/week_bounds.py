@@ -54,44 +54,8 @@ class Ceiling:
     # Every integer day plan the master holds, by day, as {column name: value} (nonzero
     # values only), so a master of a larger model of the same week can start from them.
     day_plans: dict[int, list[dict[str, float]]] = field(default_factory=dict)
-
-
-def plan_columns(blocks: M.WeekBlocks, lay: M.Layout, picks: dict, ids: np.ndarray) -> np.ndarray:
-    """Values of every column for a plan: its z fixed, the other columns of each block set by
-    solving that block with the z fixed (they follow from the picks)."""
-    a = blocks.a
-    fixed = np.full(len(a["cost"]), np.nan)
-    used: set[str] = set()
-    for key, z in lay.z.items():
-        chosen = picks[key]
-        levels = zip(lay.z_food[key], lay.z_level[key], strict=True)
-        on = np.array([chosen.get(int(p)) == int(k) for p, k in levels], dtype=bool)
-        fixed[z] = on.astype(float)
-        used |= {str(ids[p]) for p in lay.z_food[key][on]}
-    names = a["names"]
-    for col in blocks.cols_of.get(0, []):  # used_{food id}
-        fixed[col] = float(str(names[col])[len("used_") :] in used)
-    x = np.zeros(len(a["cost"]))
-    for b in blocks.blocks:
-        cols = blocks.cols_of[b]
-        lb, ub = a["lb"].copy(), a["ub"].copy()
-        known = cols[~np.isnan(fixed[cols])]
-        lb[known] = ub[known] = fixed[known]
-        model = M._highs_model(
-            {**a, "lb": lb, "ub": ub},
-            blocks.sense,
-            blocks.rhs,
-            cols,
-            blocks.rows_of[b],
-            a["cost"],
-            mip=True,
-            by_row=blocks.by_row,
-        )
-        model.run()
-        if model.getInfo().primal_solution_status != 2:
-            raise RuntimeError(f"the plan does not fit block {b} of the model")
-        x[cols] = np.asarray(model.getSolution().col_value)
-    return x
+    # The best week the master's day plans make as an integer program (None: not tried).
+    master_plan: float | None = None
 
 
 def decomposition_ceiling(
@@ -105,55 +69,29 @@ def decomposition_ceiling(
     start_prices: np.ndarray | None = None,
     start_plans: dict[int, list[dict[str, float]]] | None = None,
     log: Callable[[str], None] | None = None,
+    master_plan_seconds: float = 0.0,
 ) -> Ceiling:
     """Column generation over day plans, starting from the plan (so the master is feasible).
 
-    The week's `used` columns and their row (the cap on distinct foods) stay in the master as
-    they are rather than as a block of their own: that block is integral anyway (a cardinality
-    row over 0-1 columns), and as a block it could only enter as whole food sets, which
-    seldom fit the day plans, so the master stayed high and its prices were poor. Prices are
-    smoothed towards the best ones so far (Wentges); when a round adds no new day plan, the
-    next one prices at the master's own duals. `price_seconds` is each round's time for the
-    day models: too little and their bounds stay loose, so the bound stalls below the master.
+    The master is the planner's own (`M.DayPlanMaster`); the rounds here price each day to a
+    proven bound (`M.lagrangian_bound`) rather than to a work limit. Prices are smoothed
+    towards the best ones so far (Wentges); when a round adds no new day plan, the next one
+    prices at the master's own duals. `price_seconds` is each round's time for the day
+    models: too little and their bounds stay loose, so the bound stalls below the master.
     `start_prices` and `start_plans` (by column name) carry a run on a smaller model of the
-    same week over to this one.
+    same week over to this one. With `master_plan_seconds`, the best week the master's day
+    plans make is solved for at the end (`Ceiling.master_plan`: a plan, so an upper bound on
+    the week's optimum).
     """
-    import highspy
-
     start = time.perf_counter()
     blocks = M.WeekBlocks(spec)
     a = blocks.a
-    inf = highspy.kHighsInf
-    coupling = np.flatnonzero(blocks.coupling)
-    in_master = np.concatenate([coupling, blocks.rows_of.get(0, np.zeros(0, np.int64))])
-    at = np.full(len(blocks.rhs), -1)
-    at[in_master] = np.arange(len(in_master))
-    n_rows = len(in_master)
-    days = [b for b in blocks.blocks if b > 0]
-    sense, rhs = blocks.sense[in_master], blocks.rhs[in_master]
-    lo = np.concatenate([np.where(sense == "L", -inf, rhs), np.ones(len(days))])
-    hi = np.concatenate([np.where(sense == "G", inf, rhs), np.ones(len(days))])
-    master = M._new_highs()
-    master.addRows(len(lo), lo, hi, 0, np.zeros(len(lo), np.int32), np.zeros(0, np.int32), [])
-    inside = at[a["r"]] >= 0
-    cr, cc, cv = at[a["r"][inside]], a["c"][inside], a["v"][inside]
-    for j in blocks.cols_of.get(0, []):  # the `used` columns, as they are
-        mine = cc == j
-        master.addCol(
-            float(a["cost"][j]),
-            float(a["lb"][j]),
-            float(a["ub"][j]),
-            int(mine.sum()),
-            cr[mine].astype(np.int32),
-            cv[mine],
-        )
+    master = M.DayPlanMaster(blocks)
     names = a["names"]
     index_of = {str(name): i for i, name in enumerate(names)}
-    integer = a["integer"]
     r_all, c_all, v_all = blocks.by_row
-    entries = {d: np.flatnonzero(np.isin(r_all, blocks.rows_of[d])) for d in days}
-    seen: set[tuple[int, bytes]] = set()
-    plans: dict[int, list[dict[str, float]]] = {d: [] for d in days}
+    entries = {d: np.flatnonzero(np.isin(r_all, blocks.rows_of[d])) for d in master.days}
+    plans: dict[int, list[dict[str, float]]] = {d: [] for d in master.days}
 
     def fits(d: int, x: np.ndarray) -> bool:
         """The day plan against its day's own rows (a plan carried over from another model)."""
@@ -165,44 +103,28 @@ def decomposition_ceiling(
         bad = ((sn == "L") & (act > b + tol)) | ((sn == "G") & (act < b - tol))
         return not (bad | ((sn == "E") & (np.abs(act - b) > tol))).any()
 
-    def add(position: int, x_all: np.ndarray, check: bool = False) -> bool:
-        """Add a day plan as a master column; only integer plans (a day the pricing step left
-        at its LP values would let the master fall towards the LP bound)."""
-        d = days[position]
+    def add(d: int, x: np.ndarray) -> bool:
+        if not master.add(d, x):
+            return False
         cols = blocks.cols_of[d]
-        values = x_all[cols]
-        if np.abs(values[integer[cols]] - np.round(values[integer[cols]])).max(initial=0) > 1e-6:
-            return False
-        key = (d, np.round(values, 6).tobytes())
-        if key in seen:
-            return False
-        x = np.zeros(len(a["cost"]))
-        x[cols] = values
-        if check and not fits(d, x):
-            return False
-        seen.add(key)
-        coef = np.bincount(cr, weights=cv * x[cc], minlength=n_rows)
-        nz = np.flatnonzero(np.abs(coef) > 1e-12)
-        index = np.append(nz, n_rows + position).astype(np.int32)
-        master.addCol(float(a["cost"] @ x), 0.0, inf, len(index), index, np.append(coef[nz], 1.0))
-        on = cols[np.abs(values) > 1e-9]
+        on = cols[np.abs(x[cols]) > 1e-9]
         plans[d].append({str(names[j]): float(x[j]) for j in on})
         return True
 
-    for position in range(len(days)):
-        if not add(position, plan_x):
+    for d in master.days:
+        if not add(d, plan_x):
             raise ValueError("the plan's columns are not integer")
     carried = 0
     for d, kept in (start_plans or {}).items():
         if d not in plans:
             continue
         for plan in kept:
-            x = np.zeros(len(a["cost"]))
             if any(name not in index_of for name in plan):
                 continue
+            x = np.zeros(len(a["cost"]))
             for name, value in plan.items():
                 x[index_of[name]] = value
-            carried += add(days.index(d), x, check=True)
+            carried += fits(d, x) and add(d, x)
     first = lp.row_duals if start_prices is None else start_prices
     centre = np.where(blocks.coupling, first, 0.0)
     prices, best, value, iterations, added = centre, -math.inf, math.inf, 0, 1
@@ -213,11 +135,8 @@ def decomposition_ceiling(
             best, centre = found.lagrangian, prices
         added = 0
         if found.solution is not None:
-            added = sum(add(position, found.solution) for position in range(len(days)))
-        master.run()
-        value = float(master.getInfo().objective_function_value)
-        duals = np.zeros(len(blocks.rhs))
-        duals[coupling] = np.asarray(master.getSolution().row_dual)[: len(coupling)]
+            added = sum(add(d, found.solution) for d in master.days)
+        value, duals = master.solve()
         if log is not None:
             log(
                 f"round {iterations}, {time.perf_counter() - start:.0f} s: bound "
@@ -229,7 +148,13 @@ def decomposition_ceiling(
             break
         step = smoothing if added else 0.0  # no new plan: price at the master's own duals
         prices = step * centre + (1 - step) * duals
-    return Ceiling(best, value, iterations, time.perf_counter() - start, centre, plans)
+    found_plan = None
+    if master_plan_seconds > 0:
+        week = master.best_week(M.RECOMBINE_MASTER_NODES * 100, master_plan_seconds)
+        if week is not None:
+            found_plan = float(a["cost"] @ week)
+    seconds_taken = time.perf_counter() - start
+    return Ceiling(best, value, iterations, seconds_taken, centre, plans, found_plan)
 
 
 def prices_by_name(spec: M.Spec, prices: np.ndarray, other: M.Spec) -> np.ndarray:
