@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import streamlit as st
@@ -67,6 +67,7 @@ if TYPE_CHECKING:
     import altair as alt
 
 TIME_LIMIT_KEY = "solver_time_limit"  # seconds; tests lower it
+SEARCHED_KEY = "plan_searched_longer"  # the plan "Search longer" returned
 EDITOR_VERSION_KEY = "servings_editor_version"  # a new editor widget for every new plan
 LOCKS_KEY = "locked_meals"
 EDIT_ERROR_KEY = "servings_edit_error"
@@ -558,7 +559,7 @@ def diagnosis_messages(err: NoPlanError) -> list[tuple[str, str]]:
     return out or [(anchor_for(str(err)), form_message(str(err)))]
 
 
-def run_planner(profile: Profile, what: str) -> None:
+def run_planner(profile: Profile, what: str, effort: str = "standard") -> None:
     """Call the planner with progress shown; keep the plan, or the diagnosis, in the session."""
     catalog = active_catalog()
     limit = float(st.session_state.get(TIME_LIMIT_KEY, DEFAULT_TIME_LIMIT_S))
@@ -567,7 +568,9 @@ def run_planner(profile: Profile, what: str) -> None:
         with st.spinner(f"{what} (up to {limit:.0f} s)…", show_time=True):
             from planner.model import make_plan  # the solver stack loads on first use
 
-            plan = make_plan(profile, catalog, time_limit=limit, labels=diet_labels())
+            plan = make_plan(
+                profile, catalog, time_limit=limit, labels=diet_labels(), effort=effort
+            )
     except NoPlanError as err:
         st.session_state[ERROR_KEY] = diagnosis_messages(err)
         return
@@ -578,6 +581,8 @@ def run_planner(profile: Profile, what: str) -> None:
     st.session_state[PLAN_KEY] = attach_custom_foods(plan, *custom_foods(), custom_ingredients())
     st.session_state[PROFILE_KEY] = profile
     st.session_state[RUN_KEY] = {"seconds": time.monotonic() - started}
+    # The plan the longer search returned (by identity: an edited or re-locked plan is not).
+    st.session_state[SEARCHED_KEY] = st.session_state[PLAN_KEY] if effort == "thorough" else None
     st.session_state[EDITOR_VERSION_KEY] = st.session_state.get(EDITOR_VERSION_KEY, 0) + 1
     st.session_state.pop(LOCKS_KEY, None)
 
@@ -824,7 +829,9 @@ def with_locks(plan: Plan, meals: list[tuple[int, str]]) -> Plan:
     return copy
 
 
-def replan(profile: Profile, plan: Plan, what: str, **changes) -> None:
+def replan(
+    profile: Profile, plan: Plan, what: str, effort: str = "standard", **changes: Any
+) -> None:
     """Re-plan from the plan's profile with `changes`, keeping the locked meals."""
     settings = st.session_state[SETTINGS_KEY]
     locks = [
@@ -840,7 +847,7 @@ def replan(profile: Profile, plan: Plan, what: str, **changes) -> None:
     if "exclude_foods" in changes:
         settings["exclude_foods"] = list(new_profile.exclude_foods)
         settings["favourites"] = list(new_profile.favourites)
-    run_planner(new_profile, what)
+    run_planner(new_profile, what, effort)
     st.session_state.pop(LOCKS_KEY, None)
 
 
@@ -911,6 +918,22 @@ def render_adjust(plan: Plan, profile: Profile | None) -> None:
         ):
             replan(profile, plan, "Re-planning")
             st.rerun()
+        searched = st.session_state.get(SEARCHED_KEY) is plan
+        if st.button(
+            "Search longer for a better week",
+            icon=":material/manage_search:",
+            key="thorough",
+            help="The same rules, seed and locked meals, searched about twice as long (a few "
+            "seconds more): whole-week combinations of day plans, so the week comes back as "
+            "good or better by the planner's score (closer to the energy and protein goals, "
+            "fewer items, less sodium).",
+            disabled=searched,
+            width="stretch",
+        ):
+            replan(profile, plan, "Searching longer for a better week", effort="thorough")
+            st.rerun()
+        if searched:
+            st.caption("This week comes from the longer search.")
 
     render_servings_editor(plan)
 

@@ -519,6 +519,26 @@ def test_lock_a_meal_then_swap_a_food_keeps_the_lock_and_drops_the_food():
     assert swap not in shuffled.food_ids()
 
 
+def test_search_longer_returns_a_week_as_good_or_better_and_says_so():
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["solver_time_limit"] = SOLVER_SECONDS
+    at.run()
+    generate(at, diet="vegan", days=3)
+    before: Plan = at.session_state["plan"]
+    assert not at.button(key="thorough").disabled
+    at.button(key="thorough").click().run()
+    assert_no_bug(at)
+    after: Plan = at.session_state["plan"]
+    assert after is not before
+    assert after.solver.objective <= before.solver.objective + 1e-6
+    assert after.profile["seed"] == before.profile["seed"]
+    assert at.button(key="thorough").disabled
+    assert "This week comes from the longer search." in [str(c.value) for c in at.caption]
+    at.button(key="shuffle").click().run()  # a new plan: the button is offered again
+    assert_no_bug(at)
+    assert not at.button(key="thorough").disabled
+
+
 def test_editing_servings_reverifies_and_highlights_the_shortfall(vegan_app):
     at = AppTest.from_file(APP, default_timeout=120)
     plan: Plan = vegan_app.session_state["plan"]

@@ -56,6 +56,18 @@ def test_json_on_stdout_is_clean():
     assert data["n_days"] == 1 and data["solver"]["name"] == "highs"
 
 
+def test_thorough_effort_flag_gives_a_verified_plan_no_worse(capsys, catalog):
+    argv = ("--diet", "vegan", "--days", "3", "--seed", "4", "--format", "json")
+    code, out, err = run(capsys, *argv)
+    assert code == 0, err
+    standard = Plan.from_json(out)
+    code, out, err = run(capsys, *argv, "--effort", "thorough")
+    assert code == 0, err
+    thorough = Plan.from_json(out)
+    assert verify_plan(thorough, catalog, diets.label_foods(catalog)).ok
+    assert thorough.solver.objective <= standard.solver.objective + 1e-6
+
+
 def test_weekly_supplement_flag(capsys):
     code, out, _ = run(
         capsys, "--diet", "vegan", "--days", "2", "--supplements", "weekly", "--format", "json"
@@ -77,6 +89,7 @@ def test_weekly_supplement_flag(capsys):
         (["--exclude", "fndds:99999999"], "no such food id"),
         (["--life-stage", "pregnancy", "--sex", "male"], "female"),
         (["--kcal", "-5"], "positive"),
+        (["--effort", "max"], "argument --effort: invalid choice: 'max'"),
     ],
 )
 def test_bad_arguments_exit_2_with_a_message(capsys, argv, fragment):

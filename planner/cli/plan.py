@@ -107,6 +107,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--solver", choices=("highs", "cbc"), default="highs")
     parser.add_argument("--time-limit", type=_positive_float, default=20.0, metavar="SECONDS")
+    parser.add_argument(
+        "--effort",
+        choices=("standard", "thorough"),
+        default="standard",
+        help="thorough: search about twice as long (4-7 s a week here) for a week that scores "
+        "better; same profile and seed, same plan either way (HiGHS only)",
+    )
     parser.add_argument("--catalog", type=Path, help="catalog snapshot folder (default: bundled)")
     parser.add_argument("--out", type=Path, help="write the plan (or the diagnosis) as JSON")
     parser.add_argument("--format", choices=("table", "json"), default="table")
@@ -220,7 +227,12 @@ def run(args: argparse.Namespace) -> int:
     labels = diets.label_foods(catalog)
     try:
         plan = make_plan(
-            profile, catalog, solver=args.solver, time_limit=args.time_limit, labels=labels
+            profile,
+            catalog,
+            solver=args.solver,
+            time_limit=args.time_limit,
+            labels=labels,
+            effort=args.effort,
         )
     except NoPlanError as err:
         diagnosis = getattr(err.diagnosis, "to_dict", lambda: None)()
