@@ -199,6 +199,37 @@ def test_thorough_effort_finds_a_better_week_and_the_same_one_every_time(catalog
         make_plan(profile, catalog, labels=labels, effort="max")
 
 
+def test_thorough_effort_keeps_locks_pantry_prices_and_the_weekly_caps(catalog, labels):
+    # Eight days: the second week starts on day 8, with its own caps.
+    base = Profile(diet="vegetarian", days=8, seed=7, supplements="none")
+    first = make_plan(base, catalog, labels=labels)
+    dinner = [e for e in first.entries if (e.day, e.slot) == (3, "dinner")]
+    snack = next(e for e in first.entries if e.slot == "snack")
+    profile = Profile(
+        **{
+            **base.model_dump(),
+            "locked": [
+                {"day": 3, "slot": "dinner", "food_id": e.food_id, "servings": e.servings}
+                for e in dinner
+            ],
+            "pantry": [snack.food_id],
+            "prices": [{"food_id": e.food_id, "price": 0.9} for e in first.entries[:6]],
+        }
+    )
+    standard = make_plan(profile, catalog, labels=labels)
+    thorough = make_plan(profile, catalog, labels=labels, effort="thorough")
+    assert verify_plan(thorough, catalog, labels).ok
+    assert thorough.solver.objective <= standard.solver.objective + 1e-6
+    kept = {(e.food_id, e.servings) for e in thorough.entries if (e.day, e.slot) == (3, "dinner")}
+    assert {(e.food_id, e.servings) for e in dinner} <= kept
+    for week in (range(1, 8), range(8, 9)):
+        uses: dict[str, int] = {}
+        for e in thorough.entries:
+            if e.day in week:
+                uses[e.food_id] = uses.get(e.food_id, 0) + 1
+        assert max(uses.values()) <= profile.max_per_week
+
+
 def test_shuffle_gives_another_verified_plan(catalog, labels):
     profile = Profile(days=1, seed=3)
     base = make_plan(profile, catalog, labels=labels)

@@ -1,5 +1,6 @@
 """Property: any valid profile gives a verified plan or a plain-language diagnosis, never an
-exception, with HiGHS and with CBC (few examples, short plans: the suite stays fast)."""
+exception, with HiGHS and with CBC, and with HiGHS at effort="thorough" (few examples, short
+plans: the suite stays fast)."""
 
 from __future__ import annotations
 
@@ -34,8 +35,10 @@ def labels(catalog):
     return diets.label_foods(catalog)
 
 
-@pytest.mark.parametrize("solver", ["highs", "cbc"])
-def test_any_valid_profile_gives_a_verified_plan_or_a_diagnosis(catalog, labels, solver):
+@pytest.mark.parametrize(
+    ("solver", "effort"), [("highs", "standard"), ("cbc", "standard"), ("highs", "thorough")]
+)
+def test_any_valid_profile_gives_a_verified_plan_or_a_diagnosis(catalog, labels, solver, effort):
     @settings(
         max_examples=5,
         deadline=None,
@@ -49,7 +52,9 @@ def test_any_valid_profile_gives_a_verified_plan_or_a_diagnosis(catalog, labels,
         except InputError:
             assume(False)
         try:
-            plan = make_plan(profile, catalog, labels=labels, solver=solver, time_limit=30)
+            plan = make_plan(
+                profile, catalog, labels=labels, solver=solver, time_limit=30, effort=effort
+            )
         except NoPlanError as err:
             assert str(err).strip()
             assert "Traceback" not in str(err)
