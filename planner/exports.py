@@ -133,10 +133,17 @@ def ug_text(value: float | None, digits: int = 2) -> str:
 
 
 def lower_first(text: str) -> str:
-    """'Soy milk, unsweetened' -> 'soy milk, unsweetened'; acronyms ('NFS ...') stay."""
-    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
-        return text[0].lower() + text[1:]
-    return text
+    """'Soy milk, unsweetened' -> 'soy milk, unsweetened' for the middle of a sentence.
+
+    Acronyms ('NFS ...') stay, and so do names: when another word of the first part is
+    capitalised too ('Vitasoy USA, ...', 'Palak Paneer', 'General Tso chicken'), the first
+    word is a name, not a sentence's capital."""
+    if len(text) < 2 or not text[0].isupper() or text[1].isupper():
+        return text
+    first_part = text.split(",", 1)[0].split()
+    if any(word[:1].isupper() for word in first_part[1:]):
+        return text
+    return text[0].lower() + text[1:]
 
 
 def slot_sort_key(slot: str) -> tuple[int, str]:

@@ -694,6 +694,15 @@ def test_cli_plan_with_a_food_the_catalog_lacks_is_refused(tmp_path, capsys, veg
         (1.5, "1 potato, any size", "Potato, NFS", "1 1/2 potatoes, NFS"),
         (1.5, "1 cup", "Soy milk, unsweetened", "1 1/2 cups soy milk, unsweetened"),
         (0.5, "1 cup", "Rice, cooked with coconut milk", "1/2 cup rice, cooked with coconut milk"),
+        # brand and dish names keep their capital ('vitasoy USA' in printed plans before)
+        (
+            1.0,
+            "1 cup",
+            "Vitasoy USA, Vitasoy Organic Classic Original Soymilk",
+            "1 cup Vitasoy USA, Vitasoy Organic Classic Original Soymilk",
+        ),
+        (1.0, "1 cup", "Palak Paneer", "1 cup Palak Paneer"),
+        (2.0, "1 slice", "Cheese, Cheddar", "2 slices cheese, Cheddar"),
     ],
 )
 def test_entry_text_says_a_food_named_by_its_unit_once(servings, portion, description, text):
