@@ -137,11 +137,12 @@ def lower_first(text: str) -> str:
 
     Acronyms ('NFS ...') stay, and so do names: when another word of the first part is
     capitalised too ('Vitasoy USA, ...', 'Palak Paneer', 'General Tso chicken'), the first
-    word is a name, not a sentence's capital."""
+    word is a name, not a sentence's capital (words with digits, like 'B12', and words in
+    brackets, like '(KIND Fruit and Nut Bar)', do not count)."""
     if len(text) < 2 or not text[0].isupper() or text[1].isupper():
         return text
-    first_part = text.split(",", 1)[0].split()
-    if any(word[:1].isupper() for word in first_part[1:]):
+    first_part = text.split(",", 1)[0].split("(", 1)[0].split()  # a brand in brackets: no
+    if any(word[:1].isupper() and word.isalpha() for word in first_part[1:]):
         return text
     return text[0].lower() + text[1:]
 

@@ -2317,7 +2317,8 @@ class DayPlanMaster:
         return float(self.model.getInfo().objective_function_value), prices
 
     def best_week(self, nodes: int, time_limit: float) -> np.ndarray | None:
-        """The best week the master's day plans make (values of every column), or None."""
+        """The best week the master's day plans make (values of every column), or None.
+        The master becomes an integer program: the last call."""
         n = self.model.getNumCol()
         self.model.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.ones(n, np.uint8))
         self.model.setOptionValue("mip_max_nodes", nodes)
@@ -2417,7 +2418,6 @@ def recombine_days(
                     full[blocks.cols_of[d]] = values
                     master.add(d, full)
             best = max(best, total)
-    master.solve()
     week = master.best_week(RECOMBINE_MASTER_NODES, deadline - time.perf_counter())
     if week is None or not _satisfies(spec, blocks.a, week):
         return None, best

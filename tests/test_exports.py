@@ -703,6 +703,18 @@ def test_cli_plan_with_a_food_the_catalog_lacks_is_refused(tmp_path, capsys, veg
         ),
         (1.0, "1 cup", "Palak Paneer", "1 cup Palak Paneer"),
         (2.0, "1 slice", "Cheese, Cheddar", "2 slices cheese, Cheddar"),
+        (
+            3.0,
+            "1 tablet",
+            "Vitamin B12 supplement, 25 µg",
+            "3 tablets vitamin B12 supplement, 25 µg",
+        ),
+        (
+            1.0,
+            "1 bar",
+            "Cereal or granola bar (KIND Fruit and Nut Bar)",
+            "1 bar cereal or granola bar (KIND Fruit and Nut Bar)",
+        ),
     ],
 )
 def test_entry_text_says_a_food_named_by_its_unit_once(servings, portion, description, text):
