@@ -2318,16 +2318,21 @@ class DayPlanMaster:
 
     def best_week(self, nodes: int, time_limit: float) -> np.ndarray | None:
         """The best week the master's day plans make (values of every column), or None.
-        The master becomes an integer program: the last call."""
-        n = self.model.getNumCol()
-        self.model.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.ones(n, np.uint8))
-        self.model.setOptionValue("mip_max_nodes", nodes)
-        self.model.setOptionValue("mip_rel_gap", 0.0)
-        self.model.setOptionValue("time_limit", max(0.1, time_limit))
-        self.model.run()
-        if self.model.getInfo().primal_solution_status != 2:
+
+        A fresh copy of the master becomes the integer program: HiGHS 1.16, given the same
+        model after its LP solve with the integrality changed, reported a bound below that
+        LP's value and returned a worse week than the copy finds (measured)."""
+        ip = _new_highs()
+        ip.passModel(self.model.getLp())
+        n = ip.getNumCol()
+        ip.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.ones(n, np.uint8))
+        ip.setOptionValue("mip_max_nodes", nodes)
+        ip.setOptionValue("mip_rel_gap", 0.0)
+        ip.setOptionValue("time_limit", max(0.1, time_limit))
+        ip.run()
+        if ip.getInfo().primal_solution_status != 2:
             return None
-        chosen = np.asarray(self.model.getSolution().col_value)
+        chosen = np.asarray(ip.getSolution().col_value)
         x = np.zeros(len(self.blocks.a["cost"]))
         x[self.used_cols] = np.round(chosen[: len(self.used_cols)])
         for (day, values), on in zip(self.plans, chosen[len(self.used_cols) :], strict=True):
