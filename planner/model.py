@@ -2022,8 +2022,9 @@ def improve_week(
     plan on a busy machine (the deadline is only a safety net). Then each day alone, solved
     to optimality over a wider window (DAY_PASS_RC, at most DAY_PASS_NODES nodes): the pairs'
     models stop at their root, which leaves single days short of their best. With
-    `recombine` (effort="thorough"), `recombine_days` runs between the two, on both cores:
-    `stopper` stops the bound's thread first.
+    `recombine` (effort="thorough"), `recombine_days` then runs from that week on both cores
+    (`stopper` stops the bound's thread first), and each day alone once more if it found a
+    better week: the thorough week is never worse than the standard one.
     """
     if problem.weekly_rule or problem.n_days < 2 or lp.x is None or lp.duals is None:
         return week
@@ -2057,20 +2058,31 @@ def improve_week(
         if work >= LNS_WORK or time.perf_counter() > deadline:
             break
         work += replan(pair, columns)
+    paired = picks
+    wider = {
+        key: np.unique(lay.z_food[key][lp.duals[z] <= DAY_PASS_RC]) for key, z in lay.z.items()
+    }
+
+    def each_day_alone() -> None:
+        for d in days:
+            if time.perf_counter() > deadline:
+                break
+            replan((d,), wider, gap=0.0, nodes=DAY_PASS_NODES)
+
+    each_day_alone()
     bound = -math.inf
     if recombine:
         if stopper is not None:  # the bound's thread would take a core from the rounds
             stopper.stop()
-        recombined, bound = recombine_days(problem, picks, spec, lay, deadline=deadline)
-        if recombined is not None and objective_of(problem, recombined) < value - 1e-9:
+        standard, standard_value = picks, value
+        # From the pairs' week (measured: better weeks than from the standard one), then
+        # each day alone again; the standard week stays unless this is better.
+        recombined, bound = recombine_days(problem, paired, spec, lay, deadline=deadline)
+        if recombined is not None:
             picks, value = recombined, objective_of(problem, recombined)
-    wider = {
-        key: np.unique(lay.z_food[key][lp.duals[z] <= DAY_PASS_RC]) for key, z in lay.z.items()
-    }
-    for d in days:
-        if time.perf_counter() > deadline:
-            break
-        replan((d,), wider, gap=0.0, nodes=DAY_PASS_NODES)
+            each_day_alone()
+            if value >= standard_value - 1e-9:
+                picks, value = standard, standard_value
     if picks == week.picks and bound == -math.inf:
         return week
     return WeekSolution(picks, value, week.status, week.seconds, week.days_optimal, bound)
