@@ -2610,7 +2610,13 @@ def make_plan(
             attempts.append(week)
             continue
         plan = assemble_plan(
-            problem, week, bound=bound, solver=backend, started=start, attempts=attempts
+            problem,
+            week,
+            bound=bound,
+            solver=backend,
+            started=start,
+            attempts=attempts,
+            effort=effort if backend == "highs" else "standard",
         )
         report = verify_plan(plan, catalog, labels)
         if not report.ok:
@@ -2689,6 +2695,7 @@ def assemble_plan(
     solver: str,
     started: float,
     attempts: Sequence[Attempt] = (),
+    effort: str = "standard",
 ) -> Plan:
     """Entries and day totals computed from the catalog (per 100 g x grams), plus notes."""
     c = problem.cands
@@ -2772,6 +2779,8 @@ def assemble_plan(
             "Lagrangian relaxation of the weekly rules at the weekly LP's prices, each day's "
             "integer model bounded exactly over every candidate"
         )
+        if effort == "thorough":
+            how += " (or at the longer search's prices, where that bound is higher)"
     solver_info = SolverInfo(
         name=solver,
         status=week.status,
@@ -2781,7 +2790,14 @@ def assemble_plan(
         gap=round(gap, 4) if gap is not None else None,
         method=(
             "one integer model per day over LP-chosen columns, weekly rules carried forward, "
-            f"then pairs of days re-planned together; bound = {how}"
+            "then pairs of days re-planned together"
+            + (
+                ", then the longer search (column generation over day plans; its best week "
+                "kept when better)"
+                if effort == "thorough"
+                else ""
+            )
+            + f"; bound = {how}"
         ),
     )
     return Plan(

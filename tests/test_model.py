@@ -193,6 +193,8 @@ def test_thorough_effort_finds_a_better_week_and_the_same_one_every_time(catalog
     assert verify_plan(thorough, catalog, labels).ok
     assert thorough.solver.objective < standard.solver.objective - 0.5
     assert entry_ids(thorough) == entry_ids(again)
+    assert "column generation over day plans" in thorough.solver.method
+    assert "column generation" not in standard.solver.method
     assert thorough.solver.bound is not None
     assert thorough.solver.bound <= thorough.solver.objective
     with pytest.raises(InputError, match="effort must be one of standard, thorough, got 'max'"):
