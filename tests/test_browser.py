@@ -192,8 +192,11 @@ def test_vegan_plan_download_shopping_list_and_screenshots(app_url, browser, art
     search = page.get_by_role("button", name="Search longer for a better week")
     search.scroll_into_view_if_needed()
     search.click()
-    page.get_by_text("This week comes from the longer search.").wait_for(timeout=90_000)
+    caption = page.get_by_text("This week comes from the longer search.")
+    caption.wait_for(timeout=90_000)
     settle(page)
+    caption.scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts_dir / "plan-searched-longer.png"))
     assert search.is_disabled()
     page.get_by_text("B12 target met every day").wait_for()
 
