@@ -165,13 +165,31 @@ def amount_text(servings: float, portion: str) -> str:
 
 def entry_text(servings: float, portion: str, description: str) -> str:
     """A plan entry in a sentence: '1 1/2 cups soy milk, unsweetened'. When the unit is the
-    food's own name it is said once: '1 1/2 potatoes, NFS', not '1 1/2 potatoes potato, NFS'."""
+    food's own name it is said once: '1 1/2 potatoes, NFS', not '1 1/2 potatoes potato, NFS';
+    '1 chicken thigh, baked', not '1 thigh chicken thigh, baked'."""
     amount = amount_text(servings, portion)
     head, comma, tail = description.partition(",")
     noun = head.strip().lower()
-    last = amount.rsplit(" ", 1)[-1]
+    quantity, _, last = amount.rpartition(" ")
     if " " not in noun and noun.isalpha() and singular(last) == noun:
         return f"{amount}{comma}{tail}"
+    name = head.split("(", 1)[0].rstrip()
+    words = name.split()
+    unit = singular(last)
+    if (
+        quantity
+        and "×" not in amount
+        and len(words) > 1
+        and unit not in MEASURE_WORDS
+        and singular(words[-1].lower()) == unit
+    ):
+        final = words[-1]
+        if final.islower():
+            final = last
+        elif final[:1].isupper() and final[1:].islower():
+            final = last.capitalize()
+        text = " ".join([*words[:-1], final]) + description[len(name) :]
+        return f"{quantity} {lower_first(text)}"
     return f"{amount} {lower_first(description)}"
 
 

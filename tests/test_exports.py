@@ -713,8 +713,18 @@ def test_cli_plan_with_a_food_the_catalog_lacks_is_refused(tmp_path, capsys, veg
             1.0,
             "1 bar",
             "Cereal or granola bar (KIND Fruit and Nut Bar)",
-            "1 bar cereal or granola bar (KIND Fruit and Nut Bar)",
+            "1 cereal or granola bar (KIND Fruit and Nut Bar)",
         ),
+        # the unit is the name's own last noun: said once ('1 thigh chicken thigh' before)
+        (2.0, "1 thigh", "Chicken thigh, baked", "2 chicken thighs, baked"),
+        (1.0, "1 chip", "Potato chips, baked, plain", "1 potato chip, baked, plain"),
+        (
+            2.0,
+            "1 pizza",
+            "DOMINO'S 14\" Cheese Pizza, Ultimate Deep Dish Crust",
+            "2 DOMINO'S 14\" Cheese Pizzas, Ultimate Deep Dish Crust",
+        ),
+        (1.0, "1 slice", "Bread, whole wheat", "1 slice bread, whole wheat"),
     ],
 )
 def test_entry_text_says_a_food_named_by_its_unit_once(servings, portion, description, text):
