@@ -132,16 +132,28 @@ def ug_text(value: float | None, digits: int = 2) -> str:
     return f"{value:,.{digits}f} µg"
 
 
+# First words of catalog names that are proper adjectives or names ('Spanish rice', 'Caesar
+# salad'): a sentence keeps their capital. From the catalog's own first words.
+PROPER_FIRST_WORDS = frozenset(
+    "Asian Buffalo Caesar Canadian Chinese Cobb Cornish Danish Dutch English French Greek "
+    "Italian Manhattan Mexican Peruvian Polish Reuben Russian Scotch Spanish Swedish "
+    "Swiss".split()
+)
+
+
 def lower_first(text: str) -> str:
     """'Soy milk, unsweetened' -> 'soy milk, unsweetened' for the middle of a sentence.
 
     Acronyms ('NFS ...') stay, and so do names: when another word of the first part is
     capitalised too ('Vitasoy USA, ...', 'Palak Paneer', 'General Tso chicken'), the first
     word is a name, not a sentence's capital (words with digits, like 'B12', and words in
-    brackets, like '(KIND Fruit and Nut Bar)', do not count)."""
+    brackets, like '(KIND Fruit and Nut Bar)', do not count). A proper adjective first
+    ('Spanish rice', PROPER_FIRST_WORDS) stays too."""
     if len(text) < 2 or not text[0].isupper() or text[1].isupper():
         return text
     first_part = text.split(",", 1)[0].split("(", 1)[0].split()  # a brand in brackets: no
+    if first_part and first_part[0] in PROPER_FIRST_WORDS:
+        return text
     if any(word[:1].isupper() and word.isalpha() for word in first_part[1:]):
         return text
     return text[0].lower() + text[1:]

@@ -702,6 +702,7 @@ def test_cli_plan_with_a_food_the_catalog_lacks_is_refused(tmp_path, capsys, veg
             "1 cup Vitasoy USA, Vitasoy Organic Classic Original Soymilk",
         ),
         (1.0, "1 cup", "Palak Paneer", "1 cup Palak Paneer"),
+        (1.0, "1 cup", "Spanish rice, from restaurant", "1 cup Spanish rice, from restaurant"),
         (2.0, "1 slice", "Cheese, Cheddar", "2 slices cheese, Cheddar"),
         (
             3.0,
