@@ -2618,6 +2618,11 @@ def make_plan(
             attempts=attempts,
             effort=effort if backend == "highs" else "standard",
         )
+        if effort == "thorough" and backend != "highs":
+            plan.notes.append(
+                "The longer search needs the HiGHS solver; this plan was made with CBC at the "
+                "standard effort."
+            )
         report = verify_plan(plan, catalog, labels)
         if not report.ok:
             raise NoPlanError(

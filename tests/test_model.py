@@ -201,6 +201,15 @@ def test_thorough_effort_finds_a_better_week_and_the_same_one_every_time(catalog
         make_plan(profile, catalog, labels=labels, effort="max")
 
 
+def test_thorough_effort_with_cbc_says_it_was_not_used(catalog, labels):
+    profile = Profile(diet="vegetarian", days=2, seed=3)
+    plan = make_plan(profile, catalog, labels=labels, solver="cbc", effort="thorough")
+    assert verify_plan(plan, catalog, labels).ok
+    assert plan.solver.name == "cbc"
+    assert any("The longer search needs the HiGHS solver" in note for note in plan.notes)
+    assert "column generation" not in plan.solver.method
+
+
 def test_thorough_effort_is_never_worse_than_standard(catalog, labels):
     # A fortnight where the longer search, re-planned day by day, once ended worse (92.85
     # against 92.42): the standard week must stay then.
