@@ -255,6 +255,10 @@ def test_reviewed_name_rules(labels):
     assert labels.loc["sr:02053", "vegan"] and labels.loc["fndds:58151230", "vegan"]
     # Smoothies other than juice smoothies usually contain milk or yogurt.
     assert not labels.loc["sr:14087", "vegan"] and labels.loc["sr:31032", "vegan"]
+    # A name that says the honey is absent: 'Walnuts, excluding honey roasted' is vegan (it
+    # was flagged honey); honey-roasted nuts are not.
+    assert labels.loc["fndds:42116000", "vegan"] and not labels.loc["fndds:42116000", "honey"]
+    assert not labels.loc["fndds:42101350", "vegan"] and labels.loc["fndds:42101350", "honey"]
 
 
 def test_fortified_only_never_counts_natural_b12_of_fast_food(catalog, labels):
