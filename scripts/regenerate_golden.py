@@ -6,6 +6,10 @@
 The golden plans are small hand-built weeks of REAL catalog foods in their REAL household
 portions (every number recomputed from data/usda), not optimiser output: exports must not wait
 for the model, and a hand-built plan keeps each golden file short enough to review by eye.
+They are not planner output and do not pass `verify_plan`: the "vegan" week has whole wheat
+bread and bran flakes, which the diet labels call vegan-uncertain (milk, honey or vitamin D3
+from wool are common in them), so the planner would not pick them for a vegan; exports do not
+read diet labels, and the tests of its foods' units, aisles and pantry rows rely on them.
 Review `git diff tests/golden` before committing: every change there is a visible change for
 users.
 """
