@@ -259,6 +259,11 @@ def test_reviewed_name_rules(labels):
     # was flagged honey); honey-roasted nuts are not.
     assert labels.loc["fndds:42116000", "vegan"] and not labels.loc["fndds:42116000", "honey"]
     assert not labels.loc["fndds:42101350", "vegan"] and labels.loc["fndds:42101350", "honey"]
+    # 'no dairy' / 'no butter' name the absence: not dairy from the name (they stay not
+    # certainly vegan for other reasons, which the reason now names).
+    for food_id in ("fndds:64134015", "fndds:54408416"):  # smoothie no dairy; pretzel no butter
+        assert not labels.loc[food_id, "dairy"]
+        assert "dairy" not in labels.loc[food_id, "diet_reason"].split(":")[0]
 
 
 def test_fortified_only_never_counts_natural_b12_of_fast_food(catalog, labels):
