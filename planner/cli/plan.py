@@ -112,7 +112,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         choices=("standard", "thorough"),
         default="standard",
         help="thorough: search about twice as long (4-7 s a week here) for a week that scores "
-        "better; same profile and seed, same plan either way (HiGHS only)",
+        "as well or better; same profile and seed, same plan either way (HiGHS only)",
     )
     parser.add_argument("--catalog", type=Path, help="catalog snapshot folder (default: bundled)")
     parser.add_argument("--out", type=Path, help="write the plan (or the diagnosis) as JSON")
