@@ -43,7 +43,15 @@ from planner.catalog import Catalog
 from planner.diets import household_portions
 from planner.diets.life_stage import catalog_life_stage_reasons, stage_summary
 from planner.errors import InputError, NoPlanError
-from planner.plan import DayTotals, Plan, PlanEntry, SolverInfo, SupplementDose, Targets
+from planner.plan import (
+    EFFORTS,
+    DayTotals,
+    Plan,
+    PlanEntry,
+    SolverInfo,
+    SupplementDose,
+    Targets,
+)
 from planner.profile import (
     FOOD_BOUND_B12_SOURCES,
     SUPPLEMENT_STRENGTHS_UG,
@@ -194,7 +202,6 @@ RECOMBINE_RC = 0.2  # reduced-cost window of a priced day model (as DAY_BOUND_RC
 RECOMBINE_NODES = 50  # nodes per priced day model (a work limit, like the rounds)
 RECOMBINE_WORKERS = 2  # priced day models solved side by side (HiGHS releases the GIL)
 RECOMBINE_MASTER_NODES = 2_000  # nodes of the master's integer program
-EFFORTS = ("standard", "thorough")
 PACED_NEW_FOOD_COST = 1.0  # the retry's extra cost per placement of a food not used before
 SOLVERS = ("highs", "cbc")
 DEFAULT_TIME_LIMIT = 20.0

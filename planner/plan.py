@@ -16,6 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from planner.errors import InputError
 
+# How hard make_plan searches (planner.model): "thorough" adds column generation over day plans.
+EFFORTS = ("standard", "thorough")
 SCHEMA_VERSION = 1
 SLOT_ORDER = ("breakfast", "lunch", "dinner", "snack", "snack2", "drink")
 

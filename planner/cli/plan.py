@@ -17,7 +17,7 @@ import pandas as pd
 
 from planner.cli.output import check_output_path, render_table, write_output
 from planner.errors import InputError, NoPlanError
-from planner.plan import Plan
+from planner.plan import EFFORTS, Plan
 from planner.profile import (
     DIET_NAMES,
     LIFE_STAGES,
@@ -109,7 +109,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--time-limit", type=_positive_float, default=20.0, metavar="SECONDS")
     parser.add_argument(
         "--effort",
-        choices=("standard", "thorough"),
+        choices=EFFORTS,
         default="standard",
         help="thorough: search about twice as long (4-7 s a week here) for a week that scores "
         "as well or better; same profile and seed, same plan either way (HiGHS only)",
