@@ -19,7 +19,6 @@ When no plan exists, `planner.diagnose` explains why in plain words (NoPlanError
 
 from __future__ import annotations
 
-import itertools
 import math
 import os
 import re
@@ -92,6 +91,10 @@ W_SHUFFLE = 2.0  # per food placed, times a seeded uniform(0, 1) per food, slot 
 FAT_MAX_SHARE = 0.35  # fat at most 35 % of energy (IOM 2005 AMDR, adults): fat_day{d}_max
 AMOUNT_LEVELS = (1, 2, 3, 4, 6)  # half portions: 0.5, 1, 1.5, 2 or 3 portions
 PRESELECT_PER_ROLE = 40  # candidates kept per slot and role (and per slot for B12)
+# effort="thorough" plans the week again over this many and keeps the better week: measured
+# on 4 presets x seeds 0-4, 0.2 % lower objectives in sum (omnivore 0.7 %) in about 2.2
+# times the time; 4 more rounds of the recombination instead gained 0.04 % for 60 % more.
+THOROUGH_PER_ROLE = 80
 FAVOURITE_BONUS = 2.0  # per placement of a favourite food
 PANTRY_BONUS = 3.0  # per placement of a pantry food
 # "Extras" may supply at most this share of the day's energy target (plans look like meals,
@@ -177,31 +180,23 @@ DAY_BOUND_RETRIES = 2  # wider windows tried when the first one limits the proof
 DAY_BOUND_FIRST_NODES = 40  # nodes per day in the first pass over the days
 DAY_BOUND_NODES = 10_000  # nodes per bound model after that (a work limit)
 DAY_BOUND_TIME_CAP = 3.0  # safety net per bound model
-# Foods whose reduced cost in the weekly LP is at most this may come in. Small pairs' models
-# let the work budget cover more pairs: measured on 4 presets x seeds 3-6, 0.05 instead of 0.3
-# gave 0.4 % lower objectives in 24 % less time (docs/performance.md).
-LNS_RC = 0.05
-LNS_WORK = 5_000  # simplex iterations the pass may spend (a work limit: about 1 s here)
-LNS_WINDOW = 2  # days re-planned together
-LNS_GAP = 0.005  # relative gap of a pair's model
-LNS_OPTIONS: dict[str, Any] = {}  # HiGHS options for a pair's model on top of the day ones
-LNS_NODES = 1  # branch-and-bound nodes per pair: its root heuristics do the work
-LNS_TIME_CAP = 10.0  # safety net per pair (as DAY_TIME_CAP: the work limit stops it)
-# Then each day once more on its own, the other six fixed, solved to optimality over a wider
-# window (or DAY_PASS_NODES nodes): measured on 4 presets x seeds 0-2, objectives 0.45 % lower
-# in sum (fortified-only seed 0: 51.30 -> 51.19), every plan as good or better, 0.23 s more
-# per plan on average (docs/performance.md).
-DAY_PASS_RC = 0.1
-DAY_PASS_NODES = 100
-# With effort="thorough": column generation over day plans (`recombine_days`), rounds of
-# pricing each day at the restricted master's prices, then the best week its day plans make.
-# Measured on 4 presets x seeds 0-2 (docs/performance.md): objectives 0.9 % lower in sum, in
-# about 2.2 times the time; 8 rounds instead of 6 gained 0.05 % for 16 % more time.
-RECOMBINE_ROUNDS = 6
-RECOMBINE_RC = 0.2  # reduced-cost window of a priced day model (as DAY_BOUND_RC)
-RECOMBINE_NODES = 50  # nodes per priced day model (a work limit, like the rounds)
+# Then the day-by-day week is recombined (`Recombination`): column generation over day
+# plans. Each round prices every day at the restricted master's prices for the weekly rules
+# (a reduced-cost window and a node limit per round); cheap rounds (each priced day's root
+# only) move the prices, a last round with 50 nodes finds the plans they point to, and the
+# master's integer program picks the best week its day plans make. Measured on 4 presets x
+# seeds 0-4 (docs/performance.md): objectives 0.9 % lower in sum than the pairs-of-days pass
+# this replaced, in 18 % more time; rounds, windows and nodes are work limits, not a clock.
+RECOMBINE_ROUNDS = ((0.15, 1),) * 5 + ((0.2, 50),)
 RECOMBINE_WORKERS = 2  # priced day models solved side by side (HiGHS releases the GIL)
 RECOMBINE_MASTER_NODES = 2_000  # nodes of the master's integer program
+# Then each day once more on its own, the other days fixed, solved to optimality over a
+# wider window (or DAY_PASS_NODES nodes): the priced plans were only as good as one node or
+# fifty let them be. Measured before the recombination existed, on 4 presets x seeds 0-2:
+# objectives 0.45 % lower in sum, every plan as good or better (docs/performance.md).
+DAY_PASS_RC = 0.1
+DAY_PASS_NODES = 100
+DAY_PASS_TIME_CAP = 10.0  # safety net per day (as DAY_TIME_CAP: the node limit stops it)
 PACED_NEW_FOOD_COST = 1.0  # the retry's extra cost per placement of a food not used before
 SOLVERS = ("highs", "cbc")
 DEFAULT_TIME_LIMIT = 20.0
@@ -394,8 +389,10 @@ def build_candidates(
     *,
     dedupe: bool = True,
     preselect: bool = True,
+    per_role: int = PRESELECT_PER_ROLE,
 ) -> Candidates:
-    """Plannable, allowed foods with a household portion and complete nutrients, per slot."""
+    """Plannable, allowed foods with a household portion and complete nutrients, per slot
+    (per day the best `per_role` of each role, see `_preselect`)."""
     foods = catalog.foods
     allowed = allowed_foods(labels, profile)
     plannable = labels["plannable"].fillna(False).astype(bool)
@@ -538,7 +535,7 @@ def build_candidates(
         here = np.array([i for i, s in enumerate(cslots) if slot.foods_from in s], dtype=np.int64)
         if preselect:
             chosen = _preselect(
-                here, id_hash, roles, static, b12_density, kept, profile.seed, si, days
+                here, id_hash, roles, static, b12_density, kept, profile.seed, si, days, per_role
             )
         else:
             chosen = {d: here for d in days}
@@ -591,8 +588,9 @@ def _preselect(
     seed: int,
     slot_index: int,
     days: Sequence[int],
+    per_role: int = PRESELECT_PER_ROLE,
 ) -> dict[int, np.ndarray]:
-    """Per day of one slot: the best PRESELECT_PER_ROLE foods of each role by a score (source,
+    """Per day of one slot: the best `per_role` foods of each role by a score (source,
     sodium per portion, and the seeded preference of that day, as in the objective), the
     richest counted B12 sources, kept foods."""
     if len(here) == 0:
@@ -602,14 +600,14 @@ def _preselect(
         for role in sorted({r for p in here for r in roles[p]})
     }
     rich = np.flatnonzero(b12_density[here] > 0)
-    rich = rich[np.argsort(-b12_density[here][rich], kind="stable")[:PRESELECT_PER_ROLE]]
+    rich = rich[np.argsort(-b12_density[here][rich], kind="stable")[:per_role]]
     always = set(here[kept[here]].tolist()) | set(here[rich].tolist())
     out = {}
     for d in days:
         score = static[here] + W_SHUFFLE * _hash_uniform(id_hash[here], seed, d, slot_index)
         chosen = set(always)
         for member in by_role.values():
-            best = member[np.argsort(score[member], kind="stable")[:PRESELECT_PER_ROLE]]
+            best = member[np.argsort(score[member], kind="stable")[:per_role]]
             chosen |= set(here[best].tolist())
         out[d] = np.array(sorted(chosen), dtype=np.int64)
     return out
@@ -1662,13 +1660,15 @@ def solve_by_days(
     solver: str,
     deadline: float,
     paced: bool = False,
-    day_lp: bool = True,
+    day_lp_first: bool = True,
 ) -> WeekSolution | Attempt:
     """Day by day, carrying weekly uses, distinct foods and yesterday's mains forward.
 
     `tiers` are ever wider column sets; a day that finds no plan in one tier tries the next
-    (the last is normally every candidate). `paced` is the retry after a greedy pass failed:
-    new foods cost extra and the cap on distinct foods is shared out over the remaining days.
+    (the last is normally every candidate). Columns from the day's own LP, which knows the
+    carried state, come first, or second (after `tiers[0]`) with `day_lp_first=False`.
+    `paced` is the retry after a greedy pass failed: new foods cost extra and the cap on
+    distinct foods is shared out over the remaining days.
     """
     start = time.perf_counter()
     c = problem.cands
@@ -1697,7 +1697,8 @@ def solve_by_days(
             reserved.new_food_cost = PACED_NEW_FOOD_COST
         result = None
         lay = Layout()
-        for tier in [None, *tiers] if day_lp else tiers:
+        order = [None, *tiers] if day_lp_first else [*tiers[:1], None, *tiers[1:]]
+        for tier in order:
             days_left = problem.n_days - d + 1
             per_day = max(0.3, (deadline - time.perf_counter()) / days_left)
             if tier is None:  # columns from this day's LP, which knows the carried state
@@ -1802,6 +1803,7 @@ class WeekBound:
     # The best plan found for each block under the prices (values of every column of the
     # Spec): the priced models' own plans, which break the weekly rules; a subgradient.
     solution: np.ndarray | None = None
+    prices: str = "the weekly LP's"  # whose prices the Lagrangian bound was proven at
 
 
 class Stopper:
@@ -1962,17 +1964,22 @@ def _day_branch_and_bound(
     deadline: float,
     stopper: Stopper,
     starts: dict[int, np.ndarray],
+    found_plans: list[np.ndarray] | None = None,
 ) -> tuple[float, float | None, float]:
     """A bound of day d's priced integer model from branch and bound (at most `nodes`) over
     the columns with reduced cost <= delta (see `lagrangian_bound`); the window to try next
     (None when nothing more is to be proven: wider if the left-out columns limited the
     bound, the same if the node limit did) and how much is at stake there.
     `starts[d]` keeps the best day plan found (values of the day's columns), the next
-    window's starting point."""
+    window's starting point; its columns are always in the model, or HiGHS would drop it as
+    infeasible. `found_plans`, if given, receives every improving plan HiGHS found on the
+    way (more columns for the recombination at no extra solve)."""
     lp_value, rc = relaxation
     cols = blocks.cols_of[d]
     free = blocks.a["integer"][cols] & (blocks.a["lb"][cols] <= 0)
     inside = ~free | (rc <= delta)
+    if d in starts:
+        inside |= starts[d] != 0
     left_out = rc[~inside]
     cap = lp_value + (float(left_out.min()) if len(left_out) else math.inf)
     model = blocks.model(d, cost, cols[inside], mip=True)
@@ -1982,6 +1989,8 @@ def _day_branch_and_bound(
         "mip_max_nodes": nodes,
         "time_limit": max(0.05, min(DAY_BOUND_TIME_CAP, deadline - time.perf_counter())),
     }
+    if found_plans is not None:
+        options["mip_improving_solution_save"] = True
     for option, value in options.items():
         model.setOptionValue(option, value)
     if d in starts:
@@ -1990,6 +1999,11 @@ def _day_branch_and_bound(
     if not stopper.run(model):
         return lp_value, None, 0.0
     info = model.getInfo()
+    if found_plans is not None:
+        for solution in model.getSavedMipSolutions():
+            values = np.zeros(len(cols))
+            values[inside] = np.asarray(solution.col_value, dtype=float)
+            found_plans.append(values)
     if info.primal_solution_status == 2:
         values = np.zeros(len(cols))
         values[inside] = np.asarray(model.getSolution().col_value, dtype=float)
@@ -2007,6 +2021,17 @@ def _day_branch_and_bound(
     return bound, None, 0.0
 
 
+def recombination_applies(problem: Problem, lp: SolveResult) -> bool:
+    """Whether `improve_week` can recombine this problem's days: a week-long rule (a weekly
+    supplement dose) does not split into days, one day has nothing to trade."""
+    return (
+        not problem.weekly_rule
+        and problem.n_days >= 2
+        and lp.x is not None
+        and (lp.duals is not None)
+    )
+
+
 def improve_week(
     problem: Problem,
     week: WeekSolution,
@@ -2015,84 +2040,52 @@ def improve_week(
     lay: Layout,
     *,
     deadline: float,
-    recombine: bool = False,
-    stopper: Stopper | None = None,
 ) -> WeekSolution:
-    """Re-plan two days at a time with every other day fixed (a large neighbourhood search).
+    """Recombine the day-by-day week across the whole week, then re-plan each day alone.
 
     The day-by-day pass is greedy: early days take the foods later days would have used best.
-    A pair of days re-planned together may trade foods within the weekly rules, over the
-    foods with small reduced cost in the weekly LP plus the foods they have now, starting
-    from the current plan (so it never gets worse). The pairs whose days are furthest above
-    their share of the weekly LP go first, until the pass has spent LNS_WORK simplex
-    iterations: a measure of work, not a clock, so the same profile and seed give the same
-    plan on a busy machine (the deadline is only a safety net). Then each day alone, solved
-    to optimality over a wider window (DAY_PASS_RC, at most DAY_PASS_NODES nodes): the pairs'
-    models stop at their root, which leaves single days short of their best. With
-    `recombine` (effort="thorough"), `recombine_days` then runs from that week on both cores
-    (`stopper` stops the bound's thread first), and each day alone once more if it found a
-    better week: the thorough week is never worse than the standard one.
+    `Recombination` prices the weekly rules into the days (column generation over day
+    plans) and picks the best week the day plans found make, starting from this week, so
+    it never gets worse; its rounds run on both cores. Each day alone then closes what a
+    priced day model left open: solved to
+    optimality over the foods within DAY_PASS_RC of the weekly LP's reduced cost, the other
+    days fixed. Everything stops on work limits (rounds, nodes, windows), so the same profile
+    and seed give the same plan on a busy machine; the deadline is only a safety net.
     """
-    if problem.weekly_rule or problem.n_days < 2 or lp.x is None or lp.duals is None:
+    if not recombination_applies(problem, lp):
         return week
-    columns = {key: np.unique(lay.z_food[key][lp.duals[z] <= LNS_RC]) for key, z in lay.z.items()}
-    a = spec.arrays()
-    share = np.bincount(
-        np.maximum(a["block"], 0), weights=a["cost"] * lp.x, minlength=problem.n_days + 1
-    )
-    picks = {key: dict(chosen) for key, chosen in week.picks.items()}
-    value = objective_of(problem, picks)
     days = list(range(1, problem.n_days + 1))
-    above = {d: day_objective(problem, picks, d) - share[d] for d in days}
-    pairs = sorted(
-        itertools.combinations(days, min(LNS_WINDOW, len(days))),
-        key=lambda window: (-sum(above[d] for d in window), window),
-    )
-
-    def replan(window: Sequence[int], cols: dict, **options: Any) -> int:
-        """Re-plan `window` with the other days fixed; keep the result if it is better."""
-        nonlocal picks, value
-        better, spent = _replan_days(problem, picks, window, cols, deadline, **options)
-        if better is not None:
-            trial = {**picks, **better}
-            trial_value = objective_of(problem, trial)
-            if trial_value < value - 1e-9:
-                picks, value = trial, trial_value
-        return spent
-
-    work = 0
-    for pair in pairs:
-        if work >= LNS_WORK or time.perf_counter() > deadline:
-            break
-        work += replan(pair, columns)
-    paired = picks
     wider = {
         key: np.unique(lay.z_food[key][lp.duals[z] <= DAY_PASS_RC]) for key, z in lay.z.items()
     }
 
-    def each_day_alone() -> None:
+    def each_day_alone(
+        picks: dict[tuple[int, str], dict[int, int]],
+    ) -> tuple[dict[tuple[int, str], dict[int, int]], float]:
+        value = objective_of(problem, picks)
         for d in days:
             if time.perf_counter() > deadline:
                 break
-            replan((d,), wider, gap=0.0, nodes=DAY_PASS_NODES)
+            better = _replan_days(problem, picks, (d,), wider, deadline)
+            if better is not None:
+                trial = {**picks, **better}
+                trial_value = objective_of(problem, trial)
+                if trial_value < value - 1e-9:
+                    picks, value = trial, trial_value
+        return picks, value
 
-    each_day_alone()
-    bound = -math.inf
-    if recombine:
-        if stopper is not None:  # the bound's thread would take a core from the rounds
-            stopper.stop()
-        standard, standard_value = picks, value
-        # From the pairs' week (measured: better weeks than from the standard one), then
-        # each day alone again; the standard week stays unless this is better.
-        recombined, bound = recombine_days(problem, paired, spec, lay, deadline=deadline)
-        if recombined is not None:
-            picks, value = recombined, objective_of(problem, recombined)
-            each_day_alone()
-            if value >= standard_value - 1e-9:
-                picks, value = standard, standard_value
-    if picks == week.picks and bound == -math.inf:
+    picks = {key: dict(chosen) for key, chosen in week.picks.items()}
+    recombination = Recombination(problem, spec, lay, picks)
+    recombination.run(RECOMBINE_ROUNDS, deadline)
+    found = recombination.best_week(deadline)  # the day-by-day week is among its options
+    if found is not None and objective_of(problem, found) < objective_of(problem, picks):
+        picks = found
+    picks, value = each_day_alone(picks)
+    if picks == week.picks and recombination.bound == -math.inf:
         return week
-    return WeekSolution(picks, value, week.status, week.seconds, week.days_optimal, bound)
+    return WeekSolution(
+        picks, value, week.status, week.seconds, week.days_optimal, recombination.bound
+    )
 
 
 def _replan_days(
@@ -2101,12 +2094,9 @@ def _replan_days(
     days: Sequence[int],
     columns: dict[tuple[int, str], np.ndarray],
     deadline: float,
-    *,
-    gap: float = LNS_GAP,
-    nodes: int = LNS_NODES,
-) -> tuple[dict[tuple[int, str], dict[int, int]] | None, int]:
-    """A better plan for `days` with every other day of `picks` fixed (or None), and the
-    simplex iterations it took (the pass's measure of work)."""
+) -> dict[tuple[int, str], dict[int, int]] | None:
+    """The best plan for `days` (at most DAY_PASS_NODES nodes) with every other day of
+    `picks` fixed, over `columns` and the foods they have now (or None)."""
     c = problem.cands
     profile = problem.profile
     caps = food_caps(problem)
@@ -2203,21 +2193,21 @@ def _replan_days(
     )
     for option, value in {
         **HIGHS_DAY_OPTIONS,
-        **LNS_OPTIONS,
-        "mip_rel_gap": gap,
-        "mip_max_nodes": nodes,
+        "mip_rel_gap": 0.0,
+        "mip_max_nodes": DAY_PASS_NODES,
     }.items():
         model.setOptionValue(option, value)
-    model.setOptionValue("time_limit", max(0.1, min(LNS_TIME_CAP, deadline - time.perf_counter())))
+    model.setOptionValue(
+        "time_limit", max(0.1, min(DAY_PASS_TIME_CAP, deadline - time.perf_counter()))
+    )
     index = np.array(sorted(start_x), dtype=np.int32)
     model.setSolution(len(index), index, np.array([start_x[i] for i in index]))
     model.run()
-    work = int(model.getInfo().simplex_iteration_count)
     result = _highs_outcome(model, mip=True, started=time.perf_counter())
     if not result.ok or result.x is None or not _satisfies(spec, a, result.x):
-        return None, work
+        return None
     keys = [(d, s.name) for d in days for s in problem.slots]
-    return picks_from_solution(lay, result.x, keys), work
+    return picks_from_solution(lay, result.x, keys)
 
 
 def week_values(blocks: WeekBlocks, lay: Layout, picks: dict, ids: np.ndarray) -> np.ndarray:
@@ -2369,84 +2359,112 @@ def price_day(
     window: float,
     nodes: int,
     deadline: float,
-) -> tuple[float, np.ndarray | None]:
-    """Day d's priced integer model: a valid lower bound of it, and the best day plan found
-    (values of the day's columns; None if none)."""
+) -> tuple[float, list[np.ndarray]]:
+    """Day d's priced integer model: a valid lower bound of it, and the day plans found, the
+    best first, then the others HiGHS found on the way (values of the day's columns)."""
     relaxation = _day_relaxation(blocks, d, cost)
     if relaxation is None:
-        return -math.inf, None
+        return -math.inf, []
     starts = {} if start is None else {d: start}
+    found: list[np.ndarray] = []
     bound, _, _ = _day_branch_and_bound(
-        blocks, d, cost, relaxation[:2], window, nodes, deadline, Stopper(), starts
+        blocks, d, cost, relaxation[:2], window, nodes, deadline, Stopper(), starts, found
     )
-    return bound, starts.get(d)
+    best = [starts[d]] if d in starts and starts[d] is not start else []
+    return bound, best + found
 
 
-def recombine_days(
-    problem: Problem,
-    picks: dict[tuple[int, str], dict[int, int]],
-    spec: Spec,
-    lay: Layout,
-    *,
-    deadline: float,
-) -> tuple[dict[tuple[int, str], dict[int, int]] | None, float]:
-    """Column generation over day plans from the plan `picks`, then the best week its day
-    plans make (price and branch), and the best Lagrangian bound its rounds proved.
+class Recombination:
+    """Column generation over day plans from a week, and the best week its day plans make
+    (price and branch); resumable, so the longer search goes on where the standard stopped.
 
     Each round prices every day at the restricted master's prices for the weekly rules and
-    adds the day plans found; the master then recombines them. Where the pairs pass trades
-    foods between two days at a time, prices trade them across the whole week. The rounds,
-    nodes and window are work limits, so the same profile and seed give the same plan.
+    adds the day plans found; the master then recombines them. Where a day-by-day pass
+    only sees the days before, prices trade foods across the whole week. `bound` is the best
+    Lagrangian bound the rounds proved (each round's prices are valid ones).
     """
-    blocks = WeekBlocks(spec)
-    if -1 in blocks.blocks or RECOMBINE_ROUNDS <= 0:
-        return None, -math.inf
-    master = DayPlanMaster(blocks)
-    try:
-        x = week_values(blocks, lay, picks, problem.cands.ids)
-    except ValueError:  # not expected: the picks come from this problem's own models
-        return None, -math.inf
-    for d in master.days:
-        master.add(d, x)
-    starts: dict[int, np.ndarray] = {}
-    best = -math.inf
-    with ThreadPoolExecutor(max_workers=RECOMBINE_WORKERS) as pool:
-        for _ in range(RECOMBINE_ROUNDS):
-            if time.perf_counter() > deadline:
-                break
-            _, prices = master.solve()
-            cost, constant = blocks.priced_costs(prices)
-            for d in master.days:  # start each day from its best plan at these prices
-                mine = [values for day, values in master.plans if day == d]
-                starts[d] = min(mine, key=lambda v: float(cost[blocks.cols_of[d]] @ v))
-            week_part = _block_bound(blocks, 0, cost) if 0 in blocks.blocks else (0.0, None)
-            jobs = [
-                pool.submit(
-                    price_day,
-                    blocks,
-                    d,
-                    cost,
-                    starts[d],
-                    window=RECOMBINE_RC,
-                    nodes=RECOMBINE_NODES,
-                    deadline=deadline,
-                )
-                for d in master.days
-            ]
-            priced = [job.result() for job in jobs]  # in day order: the same plan every run
-            total = constant + (week_part[0] if week_part is not None else -math.inf)
-            for d, (bound, values) in zip(master.days, priced, strict=True):
-                total += bound
-                if values is not None:
-                    full = np.zeros(len(cost))
-                    full[blocks.cols_of[d]] = values
-                    master.add(d, full)
-            best = max(best, total)
-    week = master.best_week(RECOMBINE_MASTER_NODES, deadline - time.perf_counter())
-    if week is None or not _satisfies(spec, blocks.a, week):
-        return None, best
-    keys = [(d, s.name) for d in master.days for s in problem.slots]
-    return picks_from_solution(lay, week, keys), best
+
+    def __init__(
+        self,
+        problem: Problem,
+        spec: Spec,
+        lay: Layout,
+        picks: dict[tuple[int, str], dict[int, int]],
+    ) -> None:
+        self.problem, self.spec, self.lay = problem, spec, lay
+        self.blocks = WeekBlocks(spec)
+        self.bound = -math.inf
+        self.master: DayPlanMaster | None = None
+        if -1 in self.blocks.blocks:  # a column outside every block: no decomposition
+            return
+        try:
+            x = week_values(self.blocks, lay, picks, problem.cands.ids)
+        except ValueError:  # not expected: the picks come from this problem's own models
+            return
+        self.master = DayPlanMaster(self.blocks)
+        for d in self.master.days:
+            self.master.add(d, x)
+
+    def run(self, rounds: Sequence[tuple[float, int]], deadline: float) -> bool:
+        """Price every day once per (window, nodes) round; False if no round could run.
+
+        A round that adds no day plan leaves the prices as they were, so the rounds like it
+        that follow are skipped. Results are taken in day order: the same plan every run.
+        """
+        master, blocks = self.master, self.blocks
+        if master is None:
+            return False
+        ran = False
+        skip: tuple[float, int] | None = None
+        with ThreadPoolExecutor(max_workers=RECOMBINE_WORKERS) as pool:
+            for window, nodes in rounds:
+                if (window, nodes) == skip:
+                    continue
+                if time.perf_counter() > deadline:
+                    break
+                _, prices = master.solve()
+                cost, constant = blocks.priced_costs(prices)
+                starts = {}
+                for d in master.days:  # start each day from its best plan at these prices
+                    mine = [values for day, values in master.plans if day == d]
+                    starts[d] = min(mine, key=lambda v: float(cost[blocks.cols_of[d]] @ v))
+                week_part = _block_bound(blocks, 0, cost) if 0 in blocks.blocks else (0.0, None)
+                jobs = [
+                    pool.submit(
+                        price_day,
+                        blocks,
+                        d,
+                        cost,
+                        starts[d],
+                        window=window,
+                        nodes=nodes,
+                        deadline=deadline,
+                    )
+                    for d in master.days
+                ]
+                priced = [job.result() for job in jobs]
+                ran = True
+                total = constant + (week_part[0] if week_part is not None else -math.inf)
+                added = 0
+                for d, (bound, plans) in zip(master.days, priced, strict=True):
+                    total += bound
+                    for values in plans:
+                        full = np.zeros(len(cost))
+                        full[blocks.cols_of[d]] = values
+                        added += master.add(d, full)
+                self.bound = max(self.bound, total)
+                skip = (window, nodes) if not added else None
+        return ran
+
+    def best_week(self, deadline: float) -> dict[tuple[int, str], dict[int, int]] | None:
+        """The best week the master's day plans make, checked against every row, or None."""
+        if self.master is None:
+            return None
+        week = self.master.best_week(RECOMBINE_MASTER_NODES, deadline - time.perf_counter())
+        if week is None or not _satisfies(self.spec, self.blocks.a, week):
+            return None
+        keys = [(d, s.name) for d in self.master.days for s in self.problem.slots]
+        return picks_from_solution(self.lay, week, keys)
 
 
 # ============================================================================================
@@ -2524,6 +2542,54 @@ def _resolve_solver(solver: str) -> str:
     return solver
 
 
+def plan_week(
+    problem: Problem, backend: str, deadline: float
+) -> tuple[WeekSolution | Attempt, WeekBound]:
+    """The week for one problem (one regimen, one candidate set) and a proven bound of it:
+    the weekly LP, day by day, then the recombination (HiGHS), or an Attempt saying why not."""
+    if not day_lp_feasible(problem):
+        return Attempt(problem.regimen, "lp"), WeekBound(value=-math.inf, lp=-math.inf)
+    lp, spec, lay = weekly_lp(problem, time_limit=max(0.5, (deadline - time.perf_counter()) / 3))
+    if not lp.ok or lp.objective is None:
+        return Attempt(problem.regimen, "lp"), WeekBound(value=-math.inf, lp=-math.inf)
+    tiers = [select_columns(problem, lp, lay, k) for k in COLUMNS_PER_ROLE]
+    tiers.append(all_columns(problem, range(1, problem.n_days + 1)))
+    # Without a recombination the bound runs on the second core while the days are planned
+    # (HiGHS releases the GIL); the plan never depends on it, so the same profile and seed
+    # give the same plan. The recombination's rounds take both cores and prove a bound
+    # themselves (measured: a thread stopped when they start never beat it).
+    recombines = backend == "highs" and recombination_applies(problem, lp)
+    stopper = Stopper()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        bound_job = (
+            None
+            if recombines
+            else pool.submit(week_bound, spec, lp, deadline=deadline, stopper=stopper)
+        )
+        # The recombination reworks the days anyway, so each day's own LP columns are only
+        # tried when the weekly LP's do not make a plan (measured: performance.md).
+        lp_first = not recombines
+        week = solve_by_days(
+            problem, tiers, solver=backend, deadline=deadline, day_lp_first=lp_first
+        )
+        if isinstance(week, Attempt) and time.perf_counter() < deadline:
+            week = solve_by_days(
+                problem, tiers, solver=backend, deadline=deadline, paced=True, day_lp_first=lp_first
+            )
+        if not isinstance(week, Attempt) and recombines:
+            week = improve_week(problem, week, lp, spec, lay, deadline=deadline)
+        stopper.stop()
+        bound = (
+            bound_job.result()
+            if bound_job is not None
+            else WeekBound(value=lp.objective, lp=lp.objective)
+        )
+    if not isinstance(week, Attempt) and week.bound > bound.value:
+        bound.value = bound.lagrangian = week.bound
+        bound.prices = "the recombination's"
+    return week, bound
+
+
 def make_plan(
     profile: Profile | dict[str, Any] | None = None,
     catalog: Catalog | None = None,
@@ -2535,9 +2601,9 @@ def make_plan(
 ) -> Plan:
     """A verified weekly plan for `profile`, or NoPlanError with a plain-language diagnosis.
 
-    effort="thorough" searches about twice as long for a better week (column generation
-    over day plans, `recombine_days`); the plan is still the same for the same profile and
-    seed.
+    effort="thorough" plans the week again over twice as many candidate foods per slot and
+    role (THOROUGH_PER_ROLE) and keeps the better week, so it is never worse; the plan is
+    still the same for the same profile and seed.
     """
     from planner.diagnose import Diagnosis, diagnose, structure_findings
     from planner.verify import verify_plan
@@ -2565,6 +2631,7 @@ def make_plan(
 
         labels = diets.label_foods(catalog)
     cands = build_candidates(profile, catalog, labels)
+    wide_cands: Candidates | None = None
     attempts: list[Attempt] = []
     first: Problem | None = None
     for regimen in candidate_regimens(profile):
@@ -2578,44 +2645,22 @@ def make_plan(
             if structural:
                 diagnosis = Diagnosis(" ".join(f.message for f in structural[:3]), structural)
                 raise NoPlanError(diagnosis.message, diagnosis=diagnosis)
-        if not day_lp_feasible(problem):
-            attempts.append(Attempt(regimen, "lp"))
-            continue
-        lp, spec, lay = weekly_lp(
-            problem, time_limit=max(0.5, (deadline - time.perf_counter()) / 3)
-        )
-        if not lp.ok:
-            attempts.append(Attempt(regimen, "lp"))
-            continue
-        tiers = [select_columns(problem, lp, lay, k) for k in COLUMNS_PER_ROLE]
-        tiers.append(all_columns(problem, range(1, problem.n_days + 1)))
-        # The bound runs on the second core while the days are planned (HiGHS releases the
-        # GIL). The plan never depends on the bound, so the same profile and seed give the
-        # same plan; the bound stops improving when the plan is ready.
-        stopper = Stopper()
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            bound_job = pool.submit(week_bound, spec, lp, deadline=deadline, stopper=stopper)
-            week = solve_by_days(problem, tiers, solver=backend, deadline=deadline)
-            if isinstance(week, Attempt) and time.perf_counter() < deadline:
-                week = solve_by_days(problem, tiers, solver=backend, deadline=deadline, paced=True)
-            if not isinstance(week, Attempt) and backend == "highs":
-                week = improve_week(
-                    problem,
-                    week,
-                    lp,
-                    spec,
-                    lay,
-                    deadline=deadline,
-                    recombine=effort == "thorough",
-                    stopper=stopper,
-                )
-            stopper.stop()
-            bound = bound_job.result()
-            if not isinstance(week, Attempt) and week.bound > bound.value:
-                bound.value = bound.lagrangian = week.bound
+        week, bound = plan_week(problem, backend, deadline)
         if isinstance(week, Attempt):
             attempts.append(week)
             continue
+        if effort == "thorough" and backend == "highs":
+            # The same again over more candidates per slot and role; the better week wins,
+            # so the longer search is never worse.
+            if wide_cands is None:
+                wide_cands = build_candidates(profile, catalog, labels, per_role=THOROUGH_PER_ROLE)
+            wide = make_problem(profile, catalog, labels, regimen, wide_cands)
+            wide_week, wide_bound = plan_week(wide, backend, deadline)
+            if (
+                not isinstance(wide_week, Attempt)
+                and objective_of(wide, wide_week.picks) < objective_of(problem, week.picks) - 1e-9
+            ):  # foods score alike in both
+                problem, week, bound = wide, wide_week, wide_bound
         plan = assemble_plan(
             problem,
             week,
@@ -2788,11 +2833,9 @@ def assemble_plan(
     how = "LP relaxation of the whole week over every candidate"
     if bound is not None and bound.lagrangian is not None and bound.lagrangian >= bound.lp:
         how = (
-            "Lagrangian relaxation of the weekly rules at the weekly LP's prices, each day's "
-            "integer model bounded exactly over every candidate"
+            f"Lagrangian relaxation of the weekly rules at {bound.prices} prices, each day's "
+            "integer model bounded over every candidate"
         )
-        if effort == "thorough":
-            how += " (or at the longer search's prices, where that bound is higher)"
     solver_info = SolverInfo(
         name=solver,
         status=week.status,
@@ -2801,11 +2844,16 @@ def assemble_plan(
         bound=round(bound.value, 4) if bound is not None else None,
         gap=round(gap, 4) if gap is not None else None,
         method=(
-            "one integer model per day over LP-chosen columns, weekly rules carried forward, "
-            "then pairs of days re-planned together"
+            "one integer model per day over LP-chosen columns, weekly rules carried forward"
             + (
-                ", then the longer search (column generation over day plans; its best week "
-                "kept when better)"
+                ", then the days recombined (column generation over day plans) and each day "
+                "re-planned alone"
+                if solver == "highs"
+                else ""
+            )
+            + (
+                ", then the same over twice as many candidates per slot and role, the better "
+                "week kept (the longer search)"
                 if effort == "thorough"
                 else ""
             )
