@@ -923,8 +923,8 @@ def render_adjust(plan: Plan, profile: Profile | None) -> None:
             "Search longer for a better week",
             icon=":material/manage_search:",
             key="thorough",
-            help="The same rules, seed and locked meals, searched about twice as long (a few "
-            "seconds more): whole-week combinations of day plans, so the week comes back as "
+            help="The same rules, seed and locked meals, planned again over twice as many "
+            "candidate foods (a few seconds more); the better week is kept, so it comes back as "
             "good or better by the planner's score (closer to the energy and protein goals, "
             "fewer items, less sodium).",
             disabled=searched,

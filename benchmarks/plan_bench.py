@@ -2,10 +2,10 @@
 
 For each preset (omnivore, vegetarian, vegan, fortified-only) this runs, side by side:
 
-* the planner (`make_plan`, HiGHS), at each --efforts level (standard, and thorough: column
-  generation over day plans on top): median wall time over --repeats runs, its objective
-  and the bound it reports itself (weekly LP, raised by a Lagrangian bound while the days
-  are planned, stopped when the plan is ready);
+* the planner (`make_plan`, HiGHS), at each --efforts level (standard; thorough: the same
+  again over twice as many candidates per slot and role, the better week kept): median wall
+  time over --repeats runs, its objective and the bound it reports itself (weekly LP, raised
+  by the Lagrangian bounds its recombination rounds prove);
 * a proven lower bound for the whole week's problem (`week_bounds.full_week_bound`): the same
   bound run to completion on a model with every plannable food in every slot;
 * with --ceiling SECONDS, column generation over day plans (`week_bounds.decomposition_ceiling`),

@@ -92,8 +92,8 @@ FAT_MAX_SHARE = 0.35  # fat at most 35 % of energy (IOM 2005 AMDR, adults): fat_
 AMOUNT_LEVELS = (1, 2, 3, 4, 6)  # half portions: 0.5, 1, 1.5, 2 or 3 portions
 PRESELECT_PER_ROLE = 40  # candidates kept per slot and role (and per slot for B12)
 # effort="thorough" plans the week again over this many and keeps the better week: measured
-# on 4 presets x seeds 0-4, 0.2 % lower objectives in sum (omnivore 0.7 %) in about 2.2
-# times the time; 4 more rounds of the recombination instead gained 0.04 % for 60 % more.
+# on 4 presets x seeds 0-9, 0.24 % lower objectives in sum in 2.2 times the time; 4 more
+# rounds of the recombination instead gained 0.04 % (seeds 0-2) for 60 % more time.
 THOROUGH_PER_ROLE = 80
 FAVOURITE_BONUS = 2.0  # per placement of a favourite food
 PANTRY_BONUS = 3.0  # per placement of a pantry food
@@ -185,8 +185,8 @@ DAY_BOUND_TIME_CAP = 3.0  # safety net per bound model
 # (a reduced-cost window and a node limit per round); cheap rounds (each priced day's root
 # only) move the prices, a last round with 50 nodes finds the plans they point to, and the
 # master's integer program picks the best week its day plans make. Measured on 4 presets x
-# seeds 0-4 (docs/performance.md): objectives 0.9 % lower in sum than the pairs-of-days pass
-# this replaced, in 18 % more time; rounds, windows and nodes are work limits, not a clock.
+# seeds 0-9 (docs/performance.md): objectives 0.84 % lower in sum than the pairs-of-days pass
+# this replaced, in 20 % more time; rounds, windows and nodes are work limits, not a clock.
 RECOMBINE_ROUNDS = ((0.15, 1),) * 5 + ((0.2, 50),)
 RECOMBINE_WORKERS = 2  # priced day models solved side by side (HiGHS releases the GIL)
 RECOMBINE_MASTER_NODES = 2_000  # nodes of the master's integer program
@@ -2024,12 +2024,7 @@ def _day_branch_and_bound(
 def recombination_applies(problem: Problem, lp: SolveResult) -> bool:
     """Whether `improve_week` can recombine this problem's days: a week-long rule (a weekly
     supplement dose) does not split into days, one day has nothing to trade."""
-    return (
-        not problem.weekly_rule
-        and problem.n_days >= 2
-        and lp.x is not None
-        and (lp.duals is not None)
-    )
+    return not problem.weekly_rule and problem.n_days >= 2 and lp.duals is not None
 
 
 def improve_week(
@@ -2044,43 +2039,35 @@ def improve_week(
     """Recombine the day-by-day week across the whole week, then re-plan each day alone.
 
     The day-by-day pass is greedy: early days take the foods later days would have used best.
-    `Recombination` prices the weekly rules into the days (column generation over day
-    plans) and picks the best week the day plans found make, starting from this week, so
-    it never gets worse; its rounds run on both cores. Each day alone then closes what a
-    priced day model left open: solved to
-    optimality over the foods within DAY_PASS_RC of the weekly LP's reduced cost, the other
-    days fixed. Everything stops on work limits (rounds, nodes, windows), so the same profile
-    and seed give the same plan on a busy machine; the deadline is only a safety net.
+    `Recombination` prices the weekly rules into the days (column generation over day plans,
+    on both cores) and picks the best week its day plans make; the day-by-day week is among
+    them, so it never gets worse. Each day alone then closes what a priced day model left
+    open: solved to optimality over the foods within DAY_PASS_RC of the weekly LP's reduced
+    cost, the other days fixed. Everything stops on work limits (rounds, nodes, windows), so
+    the same profile and seed give the same plan on a busy machine; the deadline is only a
+    safety net.
     """
     if not recombination_applies(problem, lp):
         return week
-    days = list(range(1, problem.n_days + 1))
-    wider = {
-        key: np.unique(lay.z_food[key][lp.duals[z] <= DAY_PASS_RC]) for key, z in lay.z.items()
-    }
-
-    def each_day_alone(
-        picks: dict[tuple[int, str], dict[int, int]],
-    ) -> tuple[dict[tuple[int, str], dict[int, int]], float]:
-        value = objective_of(problem, picks)
-        for d in days:
-            if time.perf_counter() > deadline:
-                break
-            better = _replan_days(problem, picks, (d,), wider, deadline)
-            if better is not None:
-                trial = {**picks, **better}
-                trial_value = objective_of(problem, trial)
-                if trial_value < value - 1e-9:
-                    picks, value = trial, trial_value
-        return picks, value
-
     picks = {key: dict(chosen) for key, chosen in week.picks.items()}
     recombination = Recombination(problem, spec, lay, picks)
     recombination.run(RECOMBINE_ROUNDS, deadline)
-    found = recombination.best_week(deadline)  # the day-by-day week is among its options
-    if found is not None and objective_of(problem, found) < objective_of(problem, picks):
-        picks = found
-    picks, value = each_day_alone(picks)
+    found = recombination.best_week(deadline)
+    value = objective_of(problem, picks)
+    if found is not None and objective_of(problem, found) < value:
+        picks, value = found, objective_of(problem, found)
+    wider = {
+        key: np.unique(lay.z_food[key][lp.duals[z] <= DAY_PASS_RC]) for key, z in lay.z.items()
+    }
+    for d in range(1, problem.n_days + 1):
+        if time.perf_counter() > deadline:
+            break
+        better = _replan_days(problem, picks, (d,), wider, deadline)
+        if better is not None:
+            trial = {**picks, **better}
+            trial_value = objective_of(problem, trial)
+            if trial_value < value - 1e-9:
+                picks, value = trial, trial_value
     if picks == week.picks and recombination.bound == -math.inf:
         return week
     return WeekSolution(
@@ -2405,16 +2392,15 @@ class Recombination:
         for d in self.master.days:
             self.master.add(d, x)
 
-    def run(self, rounds: Sequence[tuple[float, int]], deadline: float) -> bool:
-        """Price every day once per (window, nodes) round; False if no round could run.
+    def run(self, rounds: Sequence[tuple[float, int]], deadline: float) -> None:
+        """Price every day once per (window, nodes) round.
 
         A round that adds no day plan leaves the prices as they were, so the rounds like it
         that follow are skipped. Results are taken in day order: the same plan every run.
         """
         master, blocks = self.master, self.blocks
         if master is None:
-            return False
-        ran = False
+            return
         skip: tuple[float, int] | None = None
         with ThreadPoolExecutor(max_workers=RECOMBINE_WORKERS) as pool:
             for window, nodes in rounds:
@@ -2443,7 +2429,6 @@ class Recombination:
                     for d in master.days
                 ]
                 priced = [job.result() for job in jobs]
-                ran = True
                 total = constant + (week_part[0] if week_part is not None else -math.inf)
                 added = 0
                 for d, (bound, plans) in zip(master.days, priced, strict=True):
@@ -2454,7 +2439,6 @@ class Recombination:
                         added += master.add(d, full)
                 self.bound = max(self.bound, total)
                 skip = (window, nodes) if not added else None
-        return ran
 
     def best_week(self, deadline: float) -> dict[tuple[int, str], dict[int, int]] | None:
         """The best week the master's day plans make, checked against every row, or None."""
