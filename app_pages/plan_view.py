@@ -52,7 +52,7 @@ from planner.cost import (
     price_meaning,
 )
 from planner.errors import InputError, NoPlanError, PlannerError
-from planner.plan import Plan
+from planner.plan import Plan, default_time_limit
 from planner.profile import (
     LockedMeal,
     MealSlot,
@@ -77,7 +77,6 @@ SAVED_MESSAGE_KEY = "save_message"
 PRICE_ROWS_KEY = "profile_price_rows"
 PRICE_EDITOR_VERSION_KEY = "price_editor_version"  # a new editor widget after every change
 PRICE_PICK_KEY = "price_pick"
-DEFAULT_TIME_LIMIT_S = 20.0
 
 
 # --- turning the form into a Profile --------------------------------------------------------
@@ -562,7 +561,7 @@ def diagnosis_messages(err: NoPlanError) -> list[tuple[str, str]]:
 def run_planner(profile: Profile, what: str, effort: str = "standard") -> None:
     """Call the planner with progress shown; keep the plan, or the diagnosis, in the session."""
     catalog = active_catalog()
-    limit = float(st.session_state.get(TIME_LIMIT_KEY, DEFAULT_TIME_LIMIT_S))
+    limit = float(st.session_state.get(TIME_LIMIT_KEY) or default_time_limit(profile.days, effort))
     started = time.monotonic()
     try:
         with st.spinner(f"{what} (up to {limit:.0f} s)…", show_time=True):

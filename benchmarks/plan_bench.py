@@ -214,7 +214,9 @@ def main() -> None:
         "bounds and the naive models are compared with)",
     )
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--time-limit", type=float, default=20.0)
+    parser.add_argument(
+        "--time-limit", type=float, default=None, help="make_plan's (default: its own)"
+    )
     parser.add_argument(
         "--bound-limit", type=float, default=120.0, help="seconds for the whole-week bound"
     )

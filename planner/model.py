@@ -50,6 +50,7 @@ from planner.plan import (
     SolverInfo,
     SupplementDose,
     Targets,
+    default_time_limit,
 )
 from planner.profile import (
     FOOD_BOUND_B12_SOURCES,
@@ -199,7 +200,6 @@ DAY_PASS_NODES = 100
 DAY_PASS_TIME_CAP = 10.0  # safety net per day (as DAY_TIME_CAP: the node limit stops it)
 PACED_NEW_FOOD_COST = 1.0  # the retry's extra cost per placement of a food not used before
 SOLVERS = ("highs", "cbc")
-DEFAULT_TIME_LIMIT = 20.0
 NUM_TOL = 1e-6
 
 
@@ -2579,7 +2579,7 @@ def make_plan(
     catalog: Catalog | None = None,
     *,
     solver: str = "highs",
-    time_limit: float = DEFAULT_TIME_LIMIT,
+    time_limit: float | None = None,
     labels: pd.DataFrame | None = None,
     effort: str = "standard",
 ) -> Plan:
@@ -2595,10 +2595,12 @@ def make_plan(
     start = time.perf_counter()
     if not isinstance(profile, Profile):
         profile = parse_profile(profile)
-    if not (0.5 <= float(time_limit) <= 3600):
-        raise InputError(f"time limit must be from 0.5 to 3600 seconds, got {time_limit}")
     if effort not in EFFORTS:
         raise InputError(f"effort must be one of {', '.join(EFFORTS)}, got {effort!r}")
+    if time_limit is None:
+        time_limit = default_time_limit(profile.days, effort)
+    if not (0.5 <= float(time_limit) <= 3600):
+        raise InputError(f"time limit must be from 0.5 to 3600 seconds, got {time_limit}")
     backend = _resolve_solver(solver)
     deadline = start + float(time_limit)
     if profile.stage in ("infant-0-6m", "infant-7-12m"):
@@ -2943,7 +2945,7 @@ def replan(
     catalog: Catalog | None = None,
     labels: pd.DataFrame | None = None,
     solver: str = "highs",
-    time_limit: float = DEFAULT_TIME_LIMIT,
+    time_limit: float | None = None,
 ) -> Plan:
     """Plan again with some meals kept exactly (locked), foods excluded and/or a new seed."""
     locked = locked_from_plan(plan, keep)
@@ -2968,7 +2970,7 @@ def swap_food(
     catalog: Catalog | None = None,
     labels: pd.DataFrame | None = None,
     solver: str = "highs",
-    time_limit: float = DEFAULT_TIME_LIMIT,
+    time_limit: float | None = None,
 ) -> Plan:
     """Replace one food: meals without it are kept; if that has no plan, re-plan everything."""
     if food_id not in plan.food_ids():
@@ -2988,7 +2990,7 @@ def shuffle(
     catalog: Catalog | None = None,
     labels: pd.DataFrame | None = None,
     solver: str = "highs",
-    time_limit: float = DEFAULT_TIME_LIMIT,
+    time_limit: float | None = None,
 ) -> tuple[Profile, Plan]:
     """Another valid plan: the same profile with the next seed."""
     updated = parse_profile(profile, seed=(profile.seed + 1) % (2**32))

@@ -18,6 +18,18 @@ from planner.errors import InputError
 
 # How hard make_plan searches (planner.model): "thorough" adds column generation over day plans.
 EFFORTS = ("standard", "thorough")
+# The planner stops on work limits; its clock is a safety net, set well above the time a plan
+# takes here (a week: 2.5-3.7 s, 5.7-8.4 s with the longer search; 14 days: up to 11 s and
+# 19.5 s), so a busy machine still gets the same plan.
+TIME_LIMIT_PER_WEEK = 30.0  # seconds per started week of plan, doubled for the longer search
+
+
+def default_time_limit(days: int, effort: str = "standard") -> float:
+    """Seconds make_plan allows a plan of `days` days when no time limit is given."""
+    weeks = -(-max(1, int(days)) // 7)
+    return TIME_LIMIT_PER_WEEK * weeks * (2 if effort == "thorough" else 1)
+
+
 SCHEMA_VERSION = 1
 SLOT_ORDER = ("breakfast", "lunch", "dinner", "snack", "snack2", "drink")
 

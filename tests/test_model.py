@@ -40,7 +40,7 @@ from planner.model import (
     swap_food,
     weekly_lp,
 )
-from planner.plan import Plan
+from planner.plan import Plan, default_time_limit
 from planner.profile import Profile
 from planner.verify import absorbed_from_dose, verify_plan
 
@@ -445,3 +445,11 @@ def test_childrens_servings_are_smaller(catalog, labels):
     )
     assert verify_plan(plan, catalog, labels).ok
     assert max(e.grams for e in plan.entries) <= 0.6 * max(MAX_GRAMS.values()) + 1e-6
+
+
+def test_the_default_time_limit_grows_with_the_plan_and_the_effort():
+    # A safety net well above what a plan takes here (a 14-day longer search: about 20 s).
+    assert default_time_limit(7) == 30.0
+    assert default_time_limit(1) == 30.0
+    assert default_time_limit(8) == 60.0
+    assert default_time_limit(14, "thorough") == 120.0

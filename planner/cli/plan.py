@@ -106,7 +106,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="profile JSON (or a plan JSON: its saved profile); flags override its fields",
     )
     parser.add_argument("--solver", choices=("highs", "cbc"), default="highs")
-    parser.add_argument("--time-limit", type=_positive_float, default=20.0, metavar="SECONDS")
+    parser.add_argument(
+        "--time-limit",
+        type=_positive_float,
+        default=None,
+        metavar="SECONDS",
+        help="a safety net: the planner stops on work limits, so the same profile and seed give "
+        "the same plan (default: 30 s per week of plan, 60 s with --effort thorough)",
+    )
     parser.add_argument(
         "--effort",
         choices=EFFORTS,
