@@ -2054,8 +2054,9 @@ def improve_week(
     recombination.run(RECOMBINE_ROUNDS, deadline)
     found = recombination.best_week(deadline)
     value = objective_of(problem, picks)
-    if found is not None and objective_of(problem, found) < value:
-        picks, value = found, objective_of(problem, found)
+    found_value = objective_of(problem, found) if found is not None else math.inf
+    if found is not None and found_value < value:
+        picks, value = found, found_value
     wider = {
         key: np.unique(lay.z_food[key][lp.duals[z] <= DAY_PASS_RC]) for key, z in lay.z.items()
     }
