@@ -196,7 +196,7 @@ def test_same_seed_same_plan_other_seed_other_plan(catalog, labels):
 
 
 def test_recombination_beats_the_day_by_day_week_and_keeps_every_rule(catalog, labels):
-    # The benchmark's vegan week (docs/performance.md): day by day 71.40, recombined 66.96.
+    # The benchmark's vegan week (docs/performance.md): day by day 71.17, recombined 67.74.
     profile = Profile(diet="vegan", supplements="none", seed=0)
     problem = make_problem(
         profile,
