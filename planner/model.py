@@ -19,6 +19,7 @@ When no plan exists, `planner.diagnose` explains why in plain words (NoPlanError
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import re
@@ -353,7 +354,13 @@ def _split_list(value: Any) -> frozenset[str]:
         return frozenset()
     if isinstance(value, list | tuple | set | frozenset):
         return frozenset(str(v) for v in value)
-    return frozenset(p.strip() for p in str(value).split(",") if p.strip())
+    return _split_text(str(value))
+
+
+@functools.lru_cache(maxsize=4096)
+def _split_text(text: str) -> frozenset[str]:
+    """Cached: a catalog repeats a few hundred role and slot lists over thousands of foods."""
+    return frozenset(p.strip() for p in text.split(",") if p.strip())
 
 
 def diet_for(profile: Profile) -> Any:
@@ -1417,32 +1424,60 @@ def _weekly_rows(
 
     tight=True links each day to `used` separately (`distinct_{food}_day{d}`): the same
     integer model, but a relaxation can no longer count a food used every day as 1/7 used.
+    Rows are built in bulk (thousands of them for a week), in a fixed order.
     """
     c = problem.cands
     profile = problem.profile
     caps = food_caps(problem)
-    per_week: dict[tuple[int, int], list[np.ndarray]] = {}
-    per_food: dict[int, list[np.ndarray]] = {}
-    per_day_food: dict[tuple[int, int], list[np.ndarray]] = {}
-    for d in days:
-        for slot in problem.slots:
-            s = slot.name
-            z, zf = lay.z[(d, s)], lay.z_food[(d, s)]
-            order = np.argsort(zf, kind="stable")
-            bounds = np.flatnonzero(np.diff(zf[order])) + 1
-            for group in np.split(order, bounds):
-                if len(group) == 0:
-                    continue
-                p = int(zf[group[0]])
-                per_week.setdefault((problem.week_of(d), p), []).append(z[group])
-                per_food.setdefault(p, []).append(z[group])
-                per_day_food.setdefault((d, p), []).append(z[group])
-    for (week, p), parts in per_week.items():
-        cols = np.concatenate(parts)
-        if len(parts) > caps[p]:
-            suffix = f"_week{week + 1}" if len(days) > 7 else ""
-            spec.row(f"variety_{c.ids[p]}_max_per_week{suffix}", cols, 1.0, "L", float(caps[p]))
+    n_foods = len(c.ids)
+    keys = [(d, slot.name) for d in days for slot in problem.slots]
+    # Every z column with its meal (index into keys) and food: by meal, then food, then column.
+    parts_z, parts_f, parts_k = [], [], []
+    for k, key in enumerate(keys):
+        z, zf = lay.z[key], lay.z_food[key]
+        order = np.argsort(zf, kind="stable")
+        parts_z.append(z[order])
+        parts_f.append(zf[order])
+        parts_k.append(np.full(len(z), k, dtype=np.int64))
+    ez = np.concatenate(parts_z) if parts_z else np.zeros(0, np.int64)
+    ef = np.concatenate(parts_f).astype(np.int64) if parts_f else np.zeros(0, np.int64)
+    ek = np.concatenate(parts_k) if parts_k else np.zeros(0, np.int64)
+    day_at = {d: i for i, d in enumerate(days)}
+    e_daypos = np.array([day_at[d] for d, _ in keys], dtype=np.int64)[ek]
+    week_of_meal = np.array([problem.week_of(d) for d, _ in keys], dtype=np.int64)
+    e_week = week_of_meal[ek]
+    # (meal, food) pairs: a food counts once per meal whatever its levels.
+    meal_food = np.unique(ek * n_foods + ef)
+    mf_meal, mf_food = meal_food // n_foods, meal_food % n_foods
+    # Uses per food per week, where the meals it could go in exceed its cap.
+    group = e_week * n_foods + ef
+    uniq, first, inverse = np.unique(group, return_index=True, return_inverse=True)
+    meals = np.bincount(
+        np.searchsorted(uniq, week_of_meal[mf_meal] * n_foods + mf_food), minlength=len(uniq)
+    )
+    foods_u, weeks_u = uniq % n_foods, uniq // n_foods
+    limited = np.flatnonzero(meals > caps[foods_u])
+    limited = limited[np.argsort(first[limited], kind="stable")]  # in order of appearance
+    rank = np.full(len(uniq), -1)
+    rank[limited] = np.arange(len(limited))
+    entry_row = rank[inverse]
+    inside = entry_row >= 0
+    suffix = len(days) > 7
+    spec.rows_grouped(
+        [
+            f"variety_{c.ids[p]}_max_per_week" + (f"_week{w + 1}" if suffix else "")
+            for p, w in zip(foods_u[limited], weeks_u[limited], strict=True)
+        ],
+        entry_row[inside],
+        ez[inside],
+        1.0,
+        "L",
+        caps[foods_u[limited]].astype(float),
+    )
     if profile.no_consecutive_main:
+        names: list[str] = []
+        rows: list[np.ndarray] = []
+        cols: list[np.ndarray] = []
         for slot in problem.slots:
             mains = slot_mains(slot)
             if not mains:
@@ -1455,43 +1490,59 @@ def _weekly_rows(
                 ):
                     if not c.roles[p] & mains:
                         continue
-                    cols = [
-                        lay.z[(dd, slot.name)][lay.z_food[(dd, slot.name)] == p] for dd in (d0, d1)
-                    ]
-                    spec.row(
-                        f"main_{slot.name}_{c.ids[p]}_days{d0}_{d1}",
-                        np.concatenate(cols),
-                        1.0,
-                        "L",
-                        1.0,
+                    both = np.concatenate(
+                        [
+                            lay.z[(dd, slot.name)][lay.z_food[(dd, slot.name)] == p]
+                            for dd in (d0, d1)
+                        ]
                     )
+                    rows.append(np.full(len(both), len(names), dtype=np.int64))
+                    cols.append(both)
+                    names.append(f"main_{slot.name}_{c.ids[p]}_days{d0}_{d1}")
+        if names:
+            spec.rows_grouped(names, np.concatenate(rows), np.concatenate(cols), 1.0, "L", 1.0)
     cap_distinct = profile.max_distinct_foods
-    if cap_distinct is not None and len(per_food) > cap_distinct:
-        foods = sorted(per_food)
-        u = spec.cols([f"used_{c.ids[p]}" for p in foods], 0.0, 1.0, 0.0, integer=integer, block=0)
-        for p, col in zip(foods, u, strict=True):
-            if tight:
-                for d in days:
-                    if (d, p) in per_day_food:
-                        cols = np.concatenate(per_day_food[(d, p)])
-                        spec.row(
-                            f"distinct_{c.ids[p]}_day{d}",
-                            np.append(cols, col),
-                            np.append(np.ones(len(cols)), -1.0),
-                            "L",
-                            0.0,
-                        )
-                continue
-            cols = np.concatenate(per_food[p])
-            limit = float(min(len(per_food[p]), len(days)))
-            spec.row(
-                f"distinct_{c.ids[p]}",
-                np.append(cols, col),
-                np.append(np.ones(len(cols)), -limit),
-                "L",
-                0.0,
-            )
-        spec.row("foods_distinct_max", u, 1.0, "L", float(cap_distinct))
+    foods = np.unique(ef)
+    if cap_distinct is None or len(foods) <= cap_distinct:
+        return
+    u = spec.cols([f"used_{c.ids[p]}" for p in foods], 0.0, 1.0, 0.0, integer=integer, block=0)
+    u_of = np.zeros(n_foods, dtype=np.int64)
+    u_of[foods] = u
+    if tight:  # one row per food and day it can be eaten on: its z - used <= 0
+        pair = ef * len(days) + e_daypos
+        order = np.lexsort((pair,))  # by food, then day; stable within (meal order)
+        pairs, row_of = np.unique(pair[order], return_inverse=True)
+        row_foods, row_days = pairs // len(days), pairs % len(days)
+        entry_row = np.concatenate([row_of, np.arange(len(pairs))])
+        entry_col = np.concatenate([ez[order], u_of[row_foods]])
+        coefs = np.concatenate([np.ones(len(order)), -np.ones(len(pairs))])
+        ordered = np.argsort(entry_row, kind="stable")
+        spec.rows_grouped(
+            [f"distinct_{c.ids[p]}_day{days[i]}" for p, i in zip(row_foods, row_days, strict=True)],
+            entry_row[ordered],
+            entry_col[ordered],
+            coefs[ordered],
+            "L",
+            0.0,
+        )
+    else:  # one row per food: its z - min(meals, days) * used <= 0
+        order = np.argsort(ef, kind="stable")
+        row_of = np.searchsorted(foods, ef[order])
+        per_food_meals = np.bincount(np.searchsorted(foods, mf_food), minlength=len(foods))
+        limit = np.minimum(per_food_meals, len(days)).astype(float)
+        entry_row = np.concatenate([row_of, np.arange(len(foods))])
+        entry_col = np.concatenate([ez[order], u])
+        coefs = np.concatenate([np.ones(len(order)), -limit])
+        ordered = np.argsort(entry_row, kind="stable")
+        spec.rows_grouped(
+            [f"distinct_{c.ids[p]}" for p in foods],
+            entry_row[ordered],
+            entry_col[ordered],
+            coefs[ordered],
+            "L",
+            0.0,
+        )
+    spec.row("foods_distinct_max", u, 1.0, "L", float(cap_distinct))
 
 
 # ============================================================================================
@@ -1661,6 +1712,7 @@ def solve_by_days(
     deadline: float,
     paced: bool = False,
     day_lp_first: bool = True,
+    scarcity: ScarcityPrices | None = None,
 ) -> WeekSolution | Attempt:
     """Day by day, carrying weekly uses, distinct foods and yesterday's mains forward.
 
@@ -1668,7 +1720,9 @@ def solve_by_days(
     (the last is normally every candidate). Columns from the day's own LP, which knows the
     carried state, come first, or second (after `tiers[0]`) with `day_lp_first=False`.
     `paced` is the retry after a greedy pass failed: new foods cost extra and the cap on
-    distinct foods is shared out over the remaining days.
+    distinct foods is shared out over the remaining days. `scarcity` prices the weekly
+    rules into each day's choice, so early days leave later ones the scarce foods; the
+    week's objective is still the plain one.
     """
     start = time.perf_counter()
     c = problem.cands
@@ -1710,6 +1764,8 @@ def solve_by_days(
             spec, lay = build_model(
                 problem, [d], cols, integer=True, coupling=False, state=reserved
             )
+            if scarcity is not None:
+                scarcity.add_to(spec, lay, d, problem.slots)
             result = solve_day_model(spec, solver=solver, time_limit=min(per_day, DAY_TIME_CAP))
             if not result.ok and result.status != "infeasible" and per_day > DAY_TIME_CAP:
                 result = solve_day_model(spec, solver=solver, time_limit=per_day)
@@ -1732,6 +1788,8 @@ def solve_by_days(
                 state.uses[(problem.week_of(d), p)] += 1
                 state.distinct.add(p)
     status = "optimal" if optimal_days == problem.n_days else "feasible"
+    if scarcity is not None:  # the day models' objectives held the prices
+        objective = objective_of(problem, picks)
     return WeekSolution(picks, objective, status, time.perf_counter() - start, optimal_days)
 
 
@@ -2035,6 +2093,7 @@ def improve_week(
     lay: Layout,
     *,
     deadline: float,
+    blocks: WeekBlocks | None = None,
 ) -> WeekSolution:
     """Recombine the day-by-day week across the whole week, then re-plan each day alone.
 
@@ -2050,7 +2109,7 @@ def improve_week(
     if not recombination_applies(problem, lp):
         return week
     picks = {key: dict(chosen) for key, chosen in week.picks.items()}
-    recombination = Recombination(problem, spec, lay, picks)
+    recombination = Recombination(problem, spec, lay, picks, blocks=blocks)
     recombination.run(RECOMBINE_ROUNDS, deadline)
     found = recombination.best_week(deadline)
     value = objective_of(problem, picks)
@@ -2268,15 +2327,23 @@ class DayPlanMaster:
         inside = at[a["r"]] >= 0
         self._r, self._c, self._v = at[a["r"][inside]], a["c"][inside], a["v"][inside]
         self.used_cols = blocks.cols_of.get(0, np.zeros(0, np.int64))
-        for j in self.used_cols:
-            mine = self._c == j
-            self.model.addCol(
-                float(a["cost"][j]),
-                float(a["lb"][j]),
-                float(a["ub"][j]),
-                int(mine.sum()),
-                self._r[mine].astype(np.int32),
-                self._v[mine],
+        if len(self.used_cols):
+            at_used = np.full(len(a["cost"]), -1)
+            at_used[self.used_cols] = np.arange(len(self.used_cols))
+            mine = at_used[self._c] >= 0
+            order = np.argsort(at_used[self._c][mine], kind="stable")
+            rows, values = self._r[mine][order], self._v[mine][order]
+            counts = np.bincount(at_used[self._c][mine], minlength=len(self.used_cols))
+            starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int32)
+            self.model.addCols(
+                len(self.used_cols),
+                a["cost"][self.used_cols].astype(float),
+                a["lb"][self.used_cols].astype(float),
+                a["ub"][self.used_cols].astype(float),
+                len(rows),
+                starts,
+                rows.astype(np.int32),
+                values.astype(float),
             )
         self.plans: list[tuple[int, np.ndarray]] = []  # (day, values of the day's columns)
         self._seen: set[tuple[int, bytes]] = set()
@@ -2353,6 +2420,7 @@ def price_day(
     relaxation = _day_relaxation(blocks, d, cost)
     if relaxation is None:
         return -math.inf, []
+
     starts = {} if start is None else {d: start}
     found: list[np.ndarray] = []
     bound, _, _ = _day_branch_and_bound(
@@ -2378,9 +2446,11 @@ class Recombination:
         spec: Spec,
         lay: Layout,
         picks: dict[tuple[int, str], dict[int, int]],
+        *,
+        blocks: WeekBlocks | None = None,
     ) -> None:
         self.problem, self.spec, self.lay = problem, spec, lay
-        self.blocks = WeekBlocks(spec)
+        self.blocks = blocks if blocks is not None else WeekBlocks(spec)
         self.bound = -math.inf
         self.master: DayPlanMaster | None = None
         if -1 in self.blocks.blocks:  # a column outside every block: no decomposition
@@ -2527,6 +2597,44 @@ def _resolve_solver(solver: str) -> str:
     return solver
 
 
+class ScarcityPrices:
+    """What the weekly LP says each food placement costs the rest of the week (its prices
+    for the weekly rules: uses per week, mains on consecutive days, distinct foods).
+
+    Added to a day model's costs, they stop the day-by-day pass from spending early the
+    foods later days need most (measured: the vegan week 71.17 -> 69.56 before the
+    recombination; docs/performance.md).
+    """
+
+    def __init__(self, blocks: WeekBlocks, lay: Layout, row_duals: np.ndarray) -> None:
+        priced, _ = blocks.priced_costs(row_duals)
+        extra = priced - blocks.a["cost"]
+        self._by_meal: dict[tuple[int, str], tuple[np.ndarray, np.ndarray]] = {}
+        for key, z in lay.z.items():
+            codes = _placement_codes(lay.z_food[key], lay.z_level[key])
+            order = np.argsort(codes, kind="stable")
+            self._by_meal[key] = (codes[order], extra[z][order])
+
+    def add_to(self, spec: Spec, lay: Layout, d: int, slots: Sequence[MealSlot]) -> None:
+        """Add the prices to day d's model (built by `build_model` for that day alone)."""
+        cost = spec.arrays()["cost"]
+        for slot in slots:
+            key = (d, slot.name)
+            if key not in self._by_meal or key not in lay.z:
+                continue
+            codes, extra = self._by_meal[key]
+            wanted = _placement_codes(lay.z_food[key], lay.z_level[key])
+            at = np.minimum(np.searchsorted(codes, wanted), max(len(codes) - 1, 0))
+            found = (codes[at] == wanted) if len(codes) else np.zeros(len(wanted), bool)
+            cost[lay.z[key]] += np.where(found, extra[at] if len(codes) else 0.0, 0.0)
+        spec.set_costs(cost)
+
+
+def _placement_codes(foods: np.ndarray, levels: np.ndarray) -> np.ndarray:
+    """One integer per (food position, amount level), for lookups between models."""
+    return np.asarray(foods, dtype=np.int64) * 1_000 + np.asarray(levels, dtype=np.int64)
+
+
 def plan_week(
     problem: Problem, backend: str, deadline: float
 ) -> tuple[WeekSolution | Attempt, WeekBound]:
@@ -2554,15 +2662,32 @@ def plan_week(
         # The recombination reworks the days anyway, so each day's own LP columns are only
         # tried when the weekly LP's do not make a plan (measured: performance.md).
         lp_first = not recombines
+        blocks = WeekBlocks(spec) if recombines else None
+        scarcity = (
+            ScarcityPrices(blocks, lay, lp.row_duals)
+            if blocks is not None and lp.row_duals is not None
+            else None
+        )
         week = solve_by_days(
-            problem, tiers, solver=backend, deadline=deadline, day_lp_first=lp_first
+            problem,
+            tiers,
+            solver=backend,
+            deadline=deadline,
+            day_lp_first=lp_first,
+            scarcity=scarcity,
         )
         if isinstance(week, Attempt) and time.perf_counter() < deadline:
             week = solve_by_days(
-                problem, tiers, solver=backend, deadline=deadline, paced=True, day_lp_first=lp_first
+                problem,
+                tiers,
+                solver=backend,
+                deadline=deadline,
+                paced=True,
+                day_lp_first=lp_first,
+                scarcity=scarcity,
             )
         if not isinstance(week, Attempt) and recombines:
-            week = improve_week(problem, week, lp, spec, lay, deadline=deadline)
+            week = improve_week(problem, week, lp, spec, lay, deadline=deadline, blocks=blocks)
         stopper.stop()
         bound = (
             bound_job.result()
