@@ -188,8 +188,10 @@ DAY_BOUND_TIME_CAP = 3.0  # safety net per bound model
 # only) move the prices, a last round with 50 nodes finds the plans they point to, and the
 # master's integer program picks the best week its day plans make. Measured on 4 presets x
 # seeds 0-9 (docs/performance.md): objectives 0.84 % lower in sum than the pairs-of-days pass
-# this replaced, in 20 % more time; rounds, windows and nodes are work limits, not a clock.
-RECOMBINE_ROUNDS = ((0.15, 1),) * 5 + ((0.2, 50),)
+# this replaced, in 20 % more time; with the scarcity-priced day-by-day start and warm day
+# LPs, four cheap rounds do as well as five did (run T). Rounds, windows and nodes are work
+# limits, not a clock.
+RECOMBINE_ROUNDS = ((0.15, 1),) * 4 + ((0.2, 50),)
 RECOMBINE_WORKERS = 2  # priced day models solved side by side (HiGHS releases the GIL)
 RECOMBINE_MASTER_NODES = 2_000  # nodes of the master's integer program
 # Then each day once more on its own, the other days fixed, solved to optimality over a
@@ -1825,6 +1827,19 @@ class WeekBlocks:
         self.blocks = sorted(int(b) for b in np.unique(block))
         self.cols_of = {b: np.flatnonzero(block == b) for b in self.blocks}
         self.rows_of = {b: np.flatnonzero(local & (low == b)) for b in self.blocks}
+        # Each block's entries (sorted by row), so building a day's model reads only its own.
+        row_block = np.full(m, np.iinfo(np.int64).min)
+        for b, rows in self.rows_of.items():
+            row_block[rows] = b
+        r, c, v = self.by_row
+        of_entry = row_block[r]
+        order = np.argsort(of_entry, kind="stable")
+        bounds = np.searchsorted(of_entry[order], self.blocks + [np.iinfo(np.int64).max])
+        self.day_lps: dict[int, Any] = {}  # each day's priced LP, kept for a warm start
+        self.entries_of = {
+            b: (r[order[lo:hi]], c[order[lo:hi]], v[order[lo:hi]])
+            for b, lo, hi in zip(self.blocks, bounds[:-1], bounds[1:], strict=True)
+        }
 
     def priced_costs(self, row_duals: np.ndarray) -> tuple[np.ndarray, float]:
         """Costs with the coupling rows priced at `row_duals` (clipped to the signs that keep
@@ -1845,7 +1860,7 @@ class WeekBlocks:
             self.rows_of[block],
             cost,
             mip=mip,
-            by_row=self.by_row,
+            by_row=self.entries_of[block],
         )
 
 
@@ -1998,9 +2013,16 @@ def _block_bound(blocks: WeekBlocks, b: int, cost: np.ndarray) -> tuple[float, n
 def _day_relaxation(
     blocks: WeekBlocks, d: int, cost: np.ndarray
 ) -> tuple[float, np.ndarray, np.ndarray] | None:
-    """Day d's priced LP: a valid bound of its integer model, the reduced costs, the values."""
+    """Day d's priced LP: a valid bound of its integer model, the reduced costs, the values.
+
+    Each day's LP is kept in `blocks` and re-solved from its last basis when the prices
+    change (the recombination's rounds): about half the time of a fresh solve (measured)."""
     cols = blocks.cols_of[d]
-    model = blocks.model(d, cost, cols, mip=False)
+    model = blocks.day_lps.get(d)
+    if model is None:
+        model = blocks.day_lps[d] = blocks.model(d, cost, cols, mip=False)
+    else:  # the same LP at new prices, solved from its last basis
+        model.changeColsCost(len(cols), np.arange(len(cols), dtype=np.int32), cost[cols])
     model.run()
     lp = _highs_outcome(model, mip=False, started=time.perf_counter())
     if not lp.ok or lp.status != "optimal" or lp.duals is None or lp.objective is None:
@@ -2287,7 +2309,7 @@ def week_values(blocks: WeekBlocks, lay: Layout, picks: dict, ids: np.ndarray) -
             blocks.rows_of[b],
             a["cost"],
             mip=True,
-            by_row=blocks.by_row,
+            by_row=blocks.entries_of[b],
         )
         model.run()
         if model.getInfo().primal_solution_status != 2:
