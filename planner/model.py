@@ -185,18 +185,22 @@ DAY_BOUND_TIME_CAP = 3.0  # safety net per bound model
 # Then the day-by-day week is recombined (`Recombination`): column generation over day
 # plans. Each round prices every day at the restricted master's prices for the weekly rules
 # (a reduced-cost window and a node limit per round); cheap rounds (each priced day's root
-# only) move the prices, a last round with 50 nodes finds the plans they point to, and the
+# only) move the prices, a last round with 80 nodes finds the plans they point to, and the
 # master's integer program picks the best week its day plans make. Measured on 4 presets x
 # seeds 0-9 (docs/performance.md): objectives 0.84 % lower in sum than the pairs-of-days pass
 # this replaced, in 20 % more time; with the scarcity-priced day-by-day start and warm day
 # LPs, four cheap rounds do as well as five did (run T). Rounds, windows and nodes are work
 # limits, not a clock.
-RECOMBINE_ROUNDS = ((0.15, 1),) * 4 + ((0.2, 50),)
+RECOMBINE_ROUNDS = ((0.15, 1),) * 4 + ((0.2, 80),)
+# The last round searches for plans, not for a proof: branching on pseudo-costs at once
+# instead of strong branching first halves its models' time (80 nodes then cost less than
+# 50 did; the sum over 40 weeks moved 0.04 %: performance.md, run T).
+RECOMBINE_SEARCH_OPTIONS = {"mip_pscost_minreliable": 0}
 RECOMBINE_WORKERS = 2  # priced day models solved side by side (HiGHS releases the GIL)
 RECOMBINE_MASTER_NODES = 2_000  # nodes of the master's integer program
 # Then each day once more on its own, the other days fixed, solved to optimality over a
 # wider window (or DAY_PASS_NODES nodes): the priced plans were only as good as one node or
-# fifty let them be. Measured before the recombination existed, on 4 presets x seeds 0-2:
+# eighty let them be. Measured before the recombination existed, on 4 presets x seeds 0-2:
 # objectives 0.45 % lower in sum, every plan as good or better (docs/performance.md).
 DAY_PASS_RC = 0.1
 DAY_PASS_NODES = 100
@@ -335,7 +339,7 @@ def choose_portions(
     loses to a smaller measure. Returns `portion` and `portion_grams` indexed by food_id;
     foods without a usable household measure are absent.
     """
-    frame = portions[portions["food_id"].isin(roles.index)]
+    frame = portions[roles.index.unique().get_indexer(portions["food_id"]) >= 0]  # isin: 10x slower
     frame = frame[~frame["portion"].str.contains(UNUSABLE_PORTION) & (frame["grams"] > 0)]
     role = frame["food_id"].map(roles).astype(str)
     limit = role.map(MAX_GRAMS).fillna(200.0) * 2 * scale
@@ -2045,6 +2049,7 @@ def _day_branch_and_bound(
     stopper: Stopper,
     starts: dict[int, np.ndarray],
     found_plans: list[np.ndarray] | None = None,
+    extra_options: dict[str, Any] | None = None,
 ) -> tuple[float, float | None, float]:
     """A bound of day d's priced integer model from branch and bound (at most `nodes`) over
     the columns with reduced cost <= delta (see `lagrangian_bound`); the window to try next
@@ -2053,7 +2058,8 @@ def _day_branch_and_bound(
     `starts[d]` keeps the best day plan found (values of the day's columns), the next
     window's starting point; its columns are always in the model, or HiGHS would drop it as
     infeasible. `found_plans`, if given, receives every improving plan HiGHS found on the
-    way (more columns for the recombination at no extra solve)."""
+    way (more columns for the recombination at no extra solve). `extra_options` are HiGHS
+    options for this model (the recombination's search round)."""
     lp_value, rc = relaxation
     cols = blocks.cols_of[d]
     free = blocks.a["integer"][cols] & (blocks.a["lb"][cols] <= 0)
@@ -2071,6 +2077,7 @@ def _day_branch_and_bound(
     }
     if found_plans is not None:
         options["mip_improving_solution_save"] = True
+    options.update(extra_options or {})
     for option, value in options.items():
         model.setOptionValue(option, value)
     if d in starts:
@@ -2295,17 +2302,17 @@ def week_values(blocks: WeekBlocks, lay: Layout, picks: dict, ids: np.ndarray) -
     names = a["names"]
     for col in blocks.cols_of.get(0, []):  # used_{food id}
         fixed[col] = float(str(names[col])[len("used_") :] in used)
-    x = np.zeros(len(a["cost"]))
-    for b in blocks.blocks:
-        cols = blocks.cols_of[b]
-        lb, ub = a["lb"].copy(), a["ub"].copy()
-        known = cols[~np.isnan(fixed[cols])]
-        lb[known] = ub[known] = fixed[known]
+    lb, ub = a["lb"].copy(), a["ub"].copy()
+    known = np.flatnonzero(~np.isnan(fixed))
+    lb[known] = ub[known] = fixed[known]
+    bounded = {**a, "lb": lb, "ub": ub}
+
+    def solve_block(b: int) -> np.ndarray | None:
         model = _highs_model(
-            {**a, "lb": lb, "ub": ub},
+            bounded,
             blocks.sense,
             blocks.rhs,
-            cols,
+            blocks.cols_of[b],
             blocks.rows_of[b],
             a["cost"],
             mip=True,
@@ -2313,8 +2320,15 @@ def week_values(blocks: WeekBlocks, lay: Layout, picks: dict, ids: np.ndarray) -
         )
         model.run()
         if model.getInfo().primal_solution_status != 2:
-            raise ValueError(f"the plan does not fit block {b} of the model")
-        x[cols] = np.asarray(model.getSolution().col_value)
+            return None
+        return np.asarray(model.getSolution().col_value)
+
+    x = np.zeros(len(a["cost"]))
+    with ThreadPoolExecutor(max_workers=RECOMBINE_WORKERS) as pool:  # independent blocks
+        for b, values in zip(blocks.blocks, pool.map(solve_block, blocks.blocks), strict=True):
+            if values is None:
+                raise ValueError(f"the plan does not fit block {b} of the model")
+            x[blocks.cols_of[b]] = values
     return x
 
 
@@ -2446,7 +2460,17 @@ def price_day(
     starts = {} if start is None else {d: start}
     found: list[np.ndarray] = []
     bound, _, _ = _day_branch_and_bound(
-        blocks, d, cost, relaxation[:2], window, nodes, deadline, Stopper(), starts, found
+        blocks,
+        d,
+        cost,
+        relaxation[:2],
+        window,
+        nodes,
+        deadline,
+        Stopper(),
+        starts,
+        found,
+        RECOMBINE_SEARCH_OPTIONS if nodes > 1 else None,
     )
     best = [starts[d]] if d in starts and starts[d] is not start else []
     return bound, best + found
