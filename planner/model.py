@@ -2714,23 +2714,23 @@ def plan_week(
             if blocks is not None and lp.row_duals is not None
             else None
         )
-        week = solve_by_days(
-            problem,
-            tiers,
-            solver=backend,
-            deadline=deadline,
-            day_lp_first=lp_first,
-            scarcity=scarcity,
-        )
-        if isinstance(week, Attempt) and time.perf_counter() < deadline:
+        # With and without the scarcity prices, then paced with and without them: each
+        # greedy pass can run out of foods where another does not (a 14-day fortified-only
+        # plan: priced, day 13; plain, day 10; paced and priced, a plan of food alone, where
+        # the plain passes alone ended with a daily tablet). Later passes run only on failure.
+        priced = [{"scarcity": scarcity}] if scarcity is not None else []
+        passes = [*priced, {}, *[{**p, "paced": True} for p in priced], {"paced": True}]
+        week = Attempt(problem.regimen, "day", 1)
+        for options in passes:
+            if not isinstance(week, Attempt) or time.perf_counter() > deadline:
+                break
             week = solve_by_days(
                 problem,
                 tiers,
                 solver=backend,
                 deadline=deadline,
-                paced=True,
                 day_lp_first=lp_first,
-                scarcity=scarcity,
+                **options,
             )
         if not isinstance(week, Attempt) and recombines:
             week = improve_week(problem, week, lp, spec, lay, deadline=deadline, blocks=blocks)

@@ -23,11 +23,14 @@ from planner.model import (
     Spec,
     WeekBlocks,
     WeekSolution,
+    _day_relaxation,
     absorbed_ug,
     all_columns,
     build_candidates,
+    build_model,
     candidate_regimens,
     choose_portions,
+    food_caps,
     improve_week,
     make_plan,
     make_problem,
@@ -232,6 +235,82 @@ def test_recombination_beats_the_day_by_day_week_and_keeps_every_rule(catalog, l
     assert verify_plan(plan, catalog, labels).ok
     assert plan.solver.objective == pytest.approx(week.objective, abs=1e-3)
     assert "recombined (column generation over day plans)" in plan.solver.method
+
+
+def test_weekly_rows_cover_each_food_in_each_week(catalog, labels):
+    # Nine days make two weeks: each food's uses per week, its distinct-food link per day and
+    # the mains on consecutive days, checked against the layout (the rows are built in bulk).
+    profile = Profile(diet="vegetarian", days=9, seed=2)
+    problem = make_problem(
+        profile,
+        catalog,
+        labels,
+        candidate_regimens(profile)[0],
+        build_candidates(profile, catalog, labels),
+    )
+    days = list(range(1, 10))
+    spec, lay = build_model(
+        problem, days, all_columns(problem, days), integer=True, coupling=True, tight=True
+    )
+    a = spec.arrays()
+    rows: dict[str, set[int]] = {}
+    for r, col in zip(a["r"], a["c"], strict=True):
+        rows.setdefault(spec.row_names[r], set()).add(int(col))
+    rhs = dict(zip(spec.row_names, spec.row_rhs, strict=True))
+    ids = problem.cands.ids
+    z_of: dict[tuple[int, int], set[int]] = {}  # (day, food) -> its z columns
+    for (d, slot_name), z in lay.z.items():
+        for p, col in zip(lay.z_food[(d, slot_name)], z, strict=True):
+            z_of.setdefault((d, int(p)), set()).add(int(col))
+    caps = food_caps(problem)
+    foods = {p for _, p in z_of}
+    checked = 0
+    for p in foods:
+        for week, week_days in ((0, range(1, 8)), (1, range(8, 10))):
+            cols = set().union(*(z_of.get((d, p), set()) for d in week_days))
+            meals = sum(
+                1
+                for d in week_days
+                for slot in problem.slots
+                if p in set(lay.z_food[(d, slot.name)].tolist())
+            )
+            name = f"variety_{ids[p]}_max_per_week_week{week + 1}"
+            assert (name in rows) == (meals > caps[p]), name
+            if name in rows:
+                assert rows[name] == cols and rhs[name] == caps[p]
+                checked += 1
+        used = f"used_{ids[p]}"
+        (u,) = np.flatnonzero(a["names"] == used)
+        for d in days:
+            name = f"distinct_{ids[p]}_day{d}"
+            assert (name in rows) == ((d, p) in z_of)
+            if name in rows:
+                assert rows[name] == z_of[(d, p)] | {int(u)} and rhs[name] == 0.0
+    assert checked > 50
+    mains = [n for n in rows if n.startswith("main_")]
+    assert mains and all(rhs[n] == 1.0 and len(rows[n]) >= 2 for n in mains)
+
+
+def test_a_warm_started_day_lp_matches_a_fresh_one(catalog, labels):
+    profile = Profile(diet="vegan", supplements="none", seed=1)
+    problem = make_problem(
+        profile,
+        catalog,
+        labels,
+        candidate_regimens(profile)[0],
+        build_candidates(profile, catalog, labels),
+    )
+    lp, spec, lay = weekly_lp(problem, time_limit=30)
+    warm, fresh = WeekBlocks(spec), WeekBlocks(spec)
+    first, _ = warm.priced_costs(lp.row_duals)
+    second, _ = warm.priced_costs(lp.row_duals * 0.5)
+    for d in (1, 4):
+        assert _day_relaxation(warm, d, first) is not None
+        again = _day_relaxation(warm, d, second)  # the kept LP at new prices
+        alone = _day_relaxation(fresh, d, second)
+        assert again is not None and alone is not None
+        assert again[0] == pytest.approx(alone[0], abs=1e-6)
+    assert set(warm.day_lps) == {1, 4}
 
 
 def test_thorough_effort_is_repeatable_and_says_so(catalog, labels):
