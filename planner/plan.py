@@ -19,8 +19,8 @@ from planner.errors import InputError
 # How hard make_plan searches (planner.model): "thorough" adds column generation over day plans.
 EFFORTS = ("standard", "thorough")
 # The planner stops on work limits; its clock is a safety net, set well above the time a plan
-# takes here (a week: 2.5-3.7 s, 5.7-8.4 s with the longer search; 14 days: up to 11 s and
-# 19.5 s), so a busy machine still gets the same plan.
+# takes here (a week: 1.9-2.7 s, 4.2-5.8 s with the longer search; 14 days: up to 8 s and
+# 15 s), so a busy machine still gets the same plan.
 TIME_LIMIT_PER_WEEK = 30.0  # seconds per started week of plan, doubled for the longer search
 
 

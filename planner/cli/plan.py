@@ -119,7 +119,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         choices=EFFORTS,
         default="standard",
         help="thorough: plan the week again over twice as many candidate foods and keep the "
-        "better week (5.5-8.5 s a week here instead of 2.5-3.7 s); same profile and seed, "
+        "better week (4-6 s a week here instead of 2-3 s); same profile and seed, "
         "same plan either way (HiGHS only)",
     )
     parser.add_argument("--catalog", type=Path, help="catalog snapshot folder (default: bundled)")
