@@ -2666,18 +2666,18 @@ class ScarcityPrices:
         cost = spec.arrays()["cost"]
         for slot in slots:
             key = (d, slot.name)
-            if key not in self._by_meal or key not in lay.z:
+            codes, extra = self._by_meal.get(key, (np.zeros(0, np.int64), np.zeros(0)))
+            if key not in lay.z or len(codes) == 0:
                 continue
-            codes, extra = self._by_meal[key]
             wanted = _placement_codes(lay.z_food[key], lay.z_level[key])
-            at = np.minimum(np.searchsorted(codes, wanted), max(len(codes) - 1, 0))
-            found = (codes[at] == wanted) if len(codes) else np.zeros(len(wanted), bool)
-            cost[lay.z[key]] += np.where(found, extra[at] if len(codes) else 0.0, 0.0)
+            at = np.minimum(np.searchsorted(codes, wanted), len(codes) - 1)
+            cost[lay.z[key]] += np.where(codes[at] == wanted, extra[at], 0.0)
         spec.set_costs(cost)
 
 
 def _placement_codes(foods: np.ndarray, levels: np.ndarray) -> np.ndarray:
-    """One integer per (food position, amount level), for lookups between models."""
+    """One integer per (food position, amount level), for lookups between models (levels
+    are half portions, at most MAX_HALF_PORTIONS)."""
     return np.asarray(foods, dtype=np.int64) * 1_000 + np.asarray(levels, dtype=np.int64)
 
 
