@@ -1516,7 +1516,7 @@ def _weekly_rows(
     u_of[foods] = u
     if tight:  # one row per food and day it can be eaten on: its z - used <= 0
         pair = ef * len(days) + e_daypos
-        order = np.lexsort((pair,))  # by food, then day; stable within (meal order)
+        order = np.argsort(pair, kind="stable")  # by food, then day, then meal
         pairs, row_of = np.unique(pair[order], return_inverse=True)
         row_foods, row_days = pairs // len(days), pairs % len(days)
         entry_row = np.concatenate([row_of, np.arange(len(pairs))])

@@ -200,17 +200,19 @@ def test_same_seed_same_plan_other_seed_other_plan(catalog, labels):
     assert entry_ids(first) != entry_ids(other)
 
 
+def food_alone_problem(profile: Profile, catalog, labels):
+    """The problem make_plan solves first for `profile` (food alone, its own candidates)."""
+    regimen = candidate_regimens(profile)[0]
+    return make_problem(
+        profile, catalog, labels, regimen, build_candidates(profile, catalog, labels)
+    )
+
+
 def test_recombination_beats_the_day_by_day_week_and_keeps_every_rule(catalog, labels):
     # The benchmark's vegan week (docs/performance.md): day by day 71.17, with the weekly
     # LP's scarcity prices 69.56, recombined 67.24.
     profile = Profile(diet="vegan", supplements="none", seed=0)
-    problem = make_problem(
-        profile,
-        catalog,
-        labels,
-        candidate_regimens(profile)[0],
-        build_candidates(profile, catalog, labels),
-    )
+    problem = food_alone_problem(profile, catalog, labels)
     lp, spec, lay = weekly_lp(problem, time_limit=30)
     tiers = [select_columns(problem, lp, lay, k) for k in COLUMNS_PER_ROLE]
     tiers.append(all_columns(problem, range(1, 8)))
@@ -241,13 +243,7 @@ def test_weekly_rows_cover_each_food_in_each_week(catalog, labels):
     # Nine days make two weeks: each food's uses per week, its distinct-food link per day and
     # the mains on consecutive days, checked against the layout (the rows are built in bulk).
     profile = Profile(diet="vegetarian", days=9, seed=2)
-    problem = make_problem(
-        profile,
-        catalog,
-        labels,
-        candidate_regimens(profile)[0],
-        build_candidates(profile, catalog, labels),
-    )
+    problem = food_alone_problem(profile, catalog, labels)
     days = list(range(1, 10))
     spec, lay = build_model(
         problem, days, all_columns(problem, days), integer=True, coupling=True, tight=True
@@ -293,13 +289,7 @@ def test_weekly_rows_cover_each_food_in_each_week(catalog, labels):
 
 def test_a_warm_started_day_lp_matches_a_fresh_one(catalog, labels):
     profile = Profile(diet="vegan", supplements="none", seed=1)
-    problem = make_problem(
-        profile,
-        catalog,
-        labels,
-        candidate_regimens(profile)[0],
-        build_candidates(profile, catalog, labels),
-    )
+    problem = food_alone_problem(profile, catalog, labels)
     lp, spec, lay = weekly_lp(problem, time_limit=30)
     warm, fresh = WeekBlocks(spec), WeekBlocks(spec)
     first, _ = warm.priced_costs(lp.row_duals)
